@@ -1,0 +1,211 @@
+/**
+ * The root key: 256 bits that seal every secret Coffer keeps at rest (secret access keys, KMS key
+ * material). Nothing sealed can be opened without it, so it is loaded once at start-up, never
+ * logged, and checked against a fingerprint so a wrong key fails fast instead of corrupting data.
+ *
+ * ## Sealed format, version 0x01
+ *
+ * ```
+ *   offset   length  field
+ *   0        1       version = 0x01
+ *   1        12      IV, random for every seal
+ *   13       n       AES-256-GCM ciphertext (n = plaintext length, may be 0)
+ *   13 + n   16      GCM authentication tag
+ * ```
+ *
+ * - Key: HKDF-SHA256(ikm = root key, salt = empty, info = "coffer/seal/v1"), 32 bytes. Deriving it
+ *   keeps the root key itself out of AES (it also keys the fingerprint HMAC), and each future
+ *   version derives its own key, so a forged version byte can only fail to open.
+ * - AAD: the UTF-8 of the record identity, e.g. `access_keys/AKIAIOSFODNN7EXAMPLE/secret`. A value
+ *   copied onto another row therefore fails to open.
+ * - Random 96-bit IVs are safe for far more seals (NIST: 2^32 per key) than Coffer will ever make.
+ *
+ * ## Root key fingerprint
+ *
+ * First 8 bytes, hex, of HMAC-SHA256(root key, "coffer-root-key-id"): stored in `meta` on first
+ * start, compared on every later one. It identifies the key without revealing anything about it.
+ */
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db } from '../store/database.js';
+
+const KEY_BYTES = 32;
+const VERSION = 0x01;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const SALT_BYTES = 16;
+/**
+ * scrypt cost for COFFER_ROOT_PASSPHRASE (OWASP's recommendation; about 128 MiB and a fraction of a
+ * second, once per start). Changing these changes the derived key: the fingerprint check would
+ * then refuse to start, so they are fixed for the life of a data directory.
+ */
+const SCRYPT = { N: 2 ** 17, r: 8, p: 1, maxmem: 256 * 1024 * 1024 } as const;
+const FINGERPRINT_META_KEY = 'root_key_fingerprint';
+
+export type RootKeySource = 'env' | 'passphrase' | 'file';
+
+/**
+ * Loads the 256-bit root key: COFFER_ROOT_KEY (64 hex chars or base64 of 32 bytes), else
+ * COFFER_ROOT_PASSPHRASE through scrypt (salt kept in `<dataDir>/root-key.salt`, created 0600 on
+ * first use), else `<dataDir>/root.key` (32 random bytes, created 0600 on first start; never
+ * seen half-written, even by a racing start).
+ * Returns the key and where it came from (for the start-up log, never the key).
+ */
+export async function loadRootKey(opts: { dataDir: string; env: NodeJS.ProcessEnv }): Promise<{ key: Buffer; source: RootKeySource }> {
+  const { dataDir, env } = opts;
+  if (env.COFFER_ROOT_KEY) return { key: parseRootKey(env.COFFER_ROOT_KEY), source: 'env' };
+  if (env.COFFER_ROOT_PASSPHRASE) {
+    const salt = await readOrCreateRandom(dataDir, 'root-key.salt', SALT_BYTES);
+    return { key: await deriveKey(env.COFFER_ROOT_PASSPHRASE, salt), source: 'passphrase' };
+  }
+  return { key: await readOrCreateRandom(dataDir, 'root.key', KEY_BYTES), source: 'file' };
+}
+
+/** Hex or base64 of exactly 32 bytes; the message never echoes the value, which is a secret. */
+function parseRootKey(value: string): Buffer {
+  const text = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(text)) return Buffer.from(text, 'base64');
+  throw new Error('COFFER_ROOT_KEY must be 64 hex characters or the base64 of exactly 32 bytes (e.g. `openssl rand -hex 32`)');
+}
+
+function deriveKey(passphrase: string, salt: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(passphrase.normalize('NFC'), salt, KEY_BYTES, SCRYPT, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+/**
+ * Returns the bytes of `<dir>/<name>`, creating it on first use with `size` random bytes, mode
+ * 0600. The new file is written and fsynced under a temp name (opened O_EXCL), then published with
+ * link(), which like O_EXCL fails if the name exists: a racing start reads the winner's complete
+ * file, and no start ever sees a half-written one.
+ */
+async function readOrCreateRandom(dir: string, name: string, size: number): Promise<Buffer> {
+  const path = join(dir, name);
+  const existing = await readExisting(path, size);
+  if (existing !== undefined) return existing;
+
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const bytes = randomBytes(size);
+  const tmp = join(dir, `.${name}.${randomBytes(8).toString('hex')}.tmp`);
+  try {
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await link(tmp, path);
+    const dirHandle = await open(dir, 'r');
+    await dirHandle.sync().finally(() => dirHandle.close());
+    return bytes;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+  const winner = await readExisting(path, size);
+  if (winner === undefined) throw new Error(`${path} vanished while it was being created`);
+  return winner;
+}
+
+/** The file's bytes, undefined if it does not exist; throws if it is not exactly `size` bytes. */
+async function readExisting(path: string, size: number): Promise<Buffer | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  if (bytes.length !== size) {
+    throw new Error(`${path} holds ${bytes.length} bytes, expected ${size}: it is damaged or not Coffer's`);
+  }
+  return bytes;
+}
+
+/** The public identity of a root key (see the module comment); safe to log and store. */
+export function rootKeyFingerprint(key: Buffer): string {
+  return createHmac('sha256', key).update('coffer-root-key-id').digest().subarray(0, 8).toString('hex');
+}
+
+/**
+ * Records the root key's fingerprint on first start; on every later start, throws if the key is
+ * not the one the data was sealed with. Resolves to the fingerprint, for the start-up log.
+ */
+export async function checkRootKeyFingerprint(db: Db, key: Buffer): Promise<string> {
+  const fingerprint = rootKeyFingerprint(key);
+  // Insert-if-absent then read back: one path for first start and for two processes racing.
+  await db
+    .insertInto('meta')
+    .values({ key: FINGERPRINT_META_KEY, value: fingerprint })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const { value: stored } = await db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', FINGERPRINT_META_KEY)
+    .executeTakeFirstOrThrow();
+  const a = Buffer.from(stored);
+  const b = Buffer.from(fingerprint);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+    throw new Error(
+      `the root key (fingerprint ${fingerprint}) is not the one this data directory was created with ` +
+        `(fingerprint ${stored}); start with the original COFFER_ROOT_KEY, COFFER_ROOT_PASSPHRASE or root.key`,
+    );
+  }
+  return fingerprint;
+}
+
+/** A sealed value could not be opened: altered, truncated, unknown version, wrong AAD or wrong key. */
+export class SealError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SealError';
+  }
+}
+
+/** Seals and opens small secrets under the root key in the format the module comment specifies. */
+export class Sealer {
+  readonly #key: Buffer;
+
+  constructor(rootKey: Buffer) {
+    if (rootKey.length !== KEY_BYTES) throw new RangeError(`root key must be ${KEY_BYTES} bytes`);
+    this.#key = Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), 'coffer/seal/v1', KEY_BYTES));
+  }
+
+  /** `aad` names the record the value belongs to, e.g. `access_keys/AKIA.../secret`. */
+  seal(aad: string, plaintext: Buffer): Buffer {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv, { authTagLength: TAG_BYTES });
+    cipher.setAAD(aadBytes(aad));
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([Buffer.of(VERSION), iv, ciphertext, cipher.getAuthTag()]);
+  }
+
+  /** Throws SealError if the blob was altered, truncated, has an unknown version, or was sealed with another AAD or key. */
+  open(aad: string, sealed: Buffer): Buffer {
+    if (sealed.length < 1 + IV_BYTES + TAG_BYTES) throw new SealError('sealed value is truncated');
+    if (sealed[0] !== VERSION) throw new SealError(`sealed value has unknown format version ${sealed[0]}`);
+    const iv = sealed.subarray(1, 1 + IV_BYTES);
+    const ciphertext = sealed.subarray(1 + IV_BYTES, sealed.length - TAG_BYTES);
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, iv, { authTagLength: TAG_BYTES });
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+    decipher.setAAD(aadBytes(aad));
+    try {
+      // update() output is unauthenticated until final() succeeds; only then is it returned.
+      return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    } catch {
+      throw new SealError('sealed value failed authentication: altered, or sealed for another record or with another root key');
+    }
+  }
+}
+
+function aadBytes(aad: string): Buffer {
+  // An empty identity would let any two unnamed values be swapped for each other.
+  if (aad === '') throw new TypeError('seal AAD must name the record the value belongs to');
+  return Buffer.from(aad, 'utf8');
+}

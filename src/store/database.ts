@@ -1,0 +1,125 @@
+/**
+ * The metadata store: Kysely over embedded SQLite (better-sqlite3) today, PostgreSQL later.
+ *
+ * Portability rules for every query and migration: Kysely's query and schema builders only, no
+ * SQLite-only SQL. Timestamps are ISO-8601 UTC text with milliseconds (`Date#toISOString()`):
+ * they sort as text, read the same in both databases, and avoid node-pg returning `bigint` columns
+ * as strings. Byte strings are `Buffer` (SQLite `blob`, PostgreSQL `bytea`).
+ */
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  type Insertable,
+  type Migration,
+  type Selectable,
+  type Updateable,
+} from 'kysely';
+import type { PrincipalType } from '../server/context.js';
+import * as identity from './migrations/0001-identity.js';
+
+/** ISO-8601 UTC timestamp with milliseconds, as `new Date().toISOString()` writes it. */
+export type Timestamp = string;
+
+export interface AccountsTable {
+  /** The 12-digit account id. */
+  id: string;
+  name: string;
+  /** S3's canonical user id: 64 lower-case hex characters. */
+  canonical_user_id: string;
+  created_at: Timestamp;
+}
+
+export type AccessKeyStatus = 'Active' | 'Inactive';
+
+export interface AccessKeysTable {
+  access_key_id: string;
+  account_id: string;
+  principal_arn: string;
+  principal_type: PrincipalType;
+  /** AWS's unique id of the principal (`AIDA...`); null for the root, whose id is the account id. */
+  principal_id: string | null;
+  /** null for the account root's keys. */
+  user_name: string | null;
+  status: AccessKeyStatus;
+  /** The secret access key sealed by the root key (`Sealer`), AAD `access_keys/<id>/secret`. */
+  secret_sealed: Buffer;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  last_used_service: string | null;
+  last_used_region: string | null;
+}
+
+/** Server-wide facts, one row each (e.g. `root_key_fingerprint`). */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  access_keys: AccessKeysTable;
+  meta: MetaTable;
+}
+
+export type Db = Kysely<Database>;
+
+export type AccountRow = Selectable<AccountsTable>;
+export type AccessKeyRow = Selectable<AccessKeysTable>;
+export type NewAccessKey = Insertable<AccessKeysTable>;
+export type AccessKeyUpdate = Updateable<AccessKeysTable>;
+
+/**
+ * Opens (creating if needed) the SQLite file. Pragmas:
+ * - `journal_mode=WAL`: readers never block the writer.
+ * - `synchronous=FULL`: in WAL mode NORMAL skips the fsync at commit, so a power loss can roll back
+ *   transactions already acknowledged to clients. Losing an acknowledged CreateKey or CreateAccessKey
+ *   would leave clients holding ciphertexts or credentials we can no longer honour, so every commit
+ *   is made durable before we answer.
+ * - `foreign_keys=ON`: SQLite leaves them off by default; the schema relies on them.
+ * - `busy_timeout=5000`: wait for a lock (another process, e.g. the CLI) rather than fail at once.
+ */
+export async function openSqlite(file: string): Promise<Db> {
+  const inMemory = file === ':memory:';
+  if (!inMemory) {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    // Create the file 0600 ourselves: SQLite gives its -wal and -shm files the database file's mode.
+    await (await open(file, 'a', 0o600)).close();
+  }
+  const sqlite = new SqliteDatabase(file);
+  try {
+    const mode = sqlite.pragma('journal_mode = WAL', { simple: true });
+    if (!inMemory && mode !== 'wal') {
+      throw new Error(`SQLite refused WAL mode for ${file} (got ${String(mode)}); is it on a network filesystem?`);
+    }
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/**
+ * Every migration, in order. Listed statically (no directory scan) so the same code runs from
+ * `dist/` and under tsx; a new migration is one import and one line here.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-identity': identity,
+};
+
+/** Brings the schema up to date; a no-op when it already is. Throws if any migration fails. */
+export async function migrate(db: Db): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration ran)';
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`database migration ${failed} failed: ${reason}`, { cause: error });
+  }
+}

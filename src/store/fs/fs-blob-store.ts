@@ -1,0 +1,176 @@
+/**
+ * Blobs as files on local disk:
+ *
+ *   <dir>/tmp/<random>.tmp   a put in progress (or left by a crash: `sweep` removes it)
+ *   <dir>/ab/cd/<id>          a finished blob; id = 32 random hex chars, `ab`, `cd` its first 4
+ *
+ * A put writes the temp file, fsyncs it, renames it into place and fsyncs the directory, so a
+ * blob is either absent or complete after a crash. Temp files live under `dir` so the rename
+ * never crosses a filesystem. Files are 0600 and directories 0700: blobs may hold plaintext.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { NoSuchBlobError, type BlobStore } from '../blobs.js';
+
+const ID_PATTERN = /^[0-9a-f]{32}$/;
+const TMP_DIR = 'tmp';
+
+export class FsBlobStore implements BlobStore {
+  private readonly tmpDir: string;
+  /** Temp files of puts in flight in this process, which `sweep` must leave alone. */
+  private readonly active = new Set<string>();
+  private ready: Promise<void> | undefined;
+
+  constructor(private readonly dir: string) {
+    this.tmpDir = join(dir, TMP_DIR);
+  }
+
+  async put(body: AsyncIterable<Uint8Array> | Readable): Promise<{ id: string; size: number }> {
+    await this.init();
+    const tmpName = `${randomBytes(16).toString('hex')}.tmp`;
+    const tmpPath = join(this.tmpDir, tmpName);
+    this.active.add(tmpName);
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(tmpPath, 'wx', 0o600);
+      let size = 0;
+      for await (const chunk of body as AsyncIterable<unknown>) {
+        if (!(chunk instanceof Uint8Array)) {
+          throw new TypeError('blob body must yield bytes (Buffer or Uint8Array), not strings or objects');
+        }
+        await writeFully(fh, chunk);
+        size += chunk.byteLength;
+      }
+      await fh.sync();
+      await fh.close();
+      fh = undefined;
+
+      const id = randomBytes(16).toString('hex');
+      const shard = this.shardDir(id);
+      // mkdir reports the first directory it had to create: those new entries need their parents synced too.
+      const created = await mkdir(shard, { recursive: true, mode: 0o700 });
+      await rename(tmpPath, join(shard, id));
+      await syncDir(shard);
+      if (created !== undefined) {
+        await syncDir(join(shard, '..'));
+        await syncDir(this.dir);
+      }
+      return { id, size };
+    } catch (err) {
+      await fh?.close().catch(() => undefined);
+      await unlink(tmpPath).catch(() => undefined);
+      throw err;
+    } finally {
+      this.active.delete(tmpName);
+    }
+  }
+
+  async get(id: string, range?: { start: number; end: number }): Promise<Readable> {
+    const fh = await this.openBlob(id);
+    try {
+      if (range !== undefined) {
+        const { size } = await fh.stat();
+        const { start, end } = range;
+        if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end >= size) {
+          throw new RangeError(`range ${start}-${end} is outside blob of ${size} bytes`);
+        }
+      }
+      // Reading from the open handle keeps the bytes readable even if the blob is deleted meanwhile.
+      return fh.createReadStream(range ?? {});
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+  }
+
+  async size(id: string): Promise<number> {
+    try {
+      return (await stat(this.blobPath(id))).size;
+    } catch (err) {
+      throw notFoundAs(err, id);
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!ID_PATTERN.test(id)) return;
+    try {
+      await unlink(this.blobPath(id));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    // No directory fsync: a delete undone by a crash leaves an orphan for GC, never lost data.
+  }
+
+  async sweep(): Promise<number> {
+    await this.init();
+    let removed = 0;
+    for (const name of await readdir(this.tmpDir)) {
+      if (this.active.has(name)) continue;
+      try {
+        await unlink(join(this.tmpDir, name));
+        removed++;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return removed;
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= mkdir(this.tmpDir, { recursive: true, mode: 0o700 }).then(
+      () => undefined,
+      (err: unknown) => {
+        this.ready = undefined; // let a later call retry (e.g. after the operator fixes permissions)
+        throw err;
+      },
+    );
+    return this.ready;
+  }
+
+  private shardDir(id: string): string {
+    return join(this.dir, id.slice(0, 2), id.slice(2, 4));
+  }
+
+  /** The blob's path; ids that this store could not have made are absent (and never reach the filesystem). */
+  private blobPath(id: string): string {
+    if (!ID_PATTERN.test(id)) throw new NoSuchBlobError(id);
+    return join(this.shardDir(id), id);
+  }
+
+  private async openBlob(id: string): Promise<FileHandle> {
+    try {
+      return await open(this.blobPath(id), 'r');
+    } catch (err) {
+      throw notFoundAs(err, id);
+    }
+  }
+}
+
+/** FileHandle#write may write less than asked; loop until the whole chunk is on its way to disk. */
+async function writeFully(fh: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.byteLength) {
+    const { bytesWritten } = await fh.write(chunk, offset, chunk.byteLength - offset);
+    offset += bytesWritten;
+  }
+}
+
+/** fsync a directory so a rename or a new entry in it survives a crash. */
+async function syncDir(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+function notFoundAs(err: unknown, id: string): unknown {
+  return isNotFound(err) ? new NoSuchBlobError(id) : err;
+}
