@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { configFrom, DEFAULT_PORT } from '../server/config.js';
+import { startServer } from '../server/app.js';
+
+const program = new Command();
+program.name('coffer').description('Self-hosted AWS-compatible KMS, encrypted S3, IAM and CloudTrail on one port');
+
+program
+  .command('server')
+  .description('run the Coffer server (embedded SQLite + local disk store)')
+  .option('--host <host>', 'address to bind (COFFER_HOST)', undefined)
+  .option('--port <port>', `port to listen on, 0 for any free one (COFFER_PORT, default ${DEFAULT_PORT})`)
+  .option('--data-dir <dir>', 'where metadata, object bodies and the root key live (COFFER_DATA_DIR, default ./coffer-data)')
+  .action(async (opts: { host?: string; port?: string; dataDir?: string }) => {
+    const config = configFrom(opts, process.env);
+    const server = await startServer(config);
+    if (server.root.secretAccessKey) {
+      // Shown once, on the operator's terminal only: logs never carry the secret.
+      const secret = process.stdout.isTTY ? server.root.secretAccessKey : '(see the credentials file)';
+      process.stderr.write(
+        `\nCoffer created account ${server.root.accountId} and its root access key:\n` +
+        `  aws_access_key_id     = ${server.root.accessKeyId}\n  aws_secret_access_key = ${secret}\n` +
+        `Saved (0600) in ${server.root.credentialsFile}; move it somewhere safe.\n\n`,
+      );
+    }
+    // Tests and scripts read the bound port from this line.
+    process.stdout.write(`coffer listening on ${server.url}\n`);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      server.log.info({ signal }, 'shutting down');
+      server.close().then(() => process.exit(0), (err) => {
+        server.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  process.stderr.write(`coffer: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+
+/** Everything the server is told at start: flags first, then `COFFER_*` variables, then defaults. */
+export interface ServerConfig {
+  host: string;
+  /** 0 picks a free port (tests); the chosen one is logged and printed. */
+  port: number;
+  dataDir: string;
+  /** Region of requests that carry no SigV4 scope (anonymous S3). */
+  defaultRegion: string;
+  /** Host names meaning "the S3 endpoint": `<bucket>.<domain>` is virtual-hosted style. */
+  s3Domains: string[];
+  logLevel: string;
+}
+
+/** Coffer's default port: C-O-F-F on a phone keypad. */
+export const DEFAULT_PORT = 2633;
+
+export function configFrom(flags: Partial<Record<'host' | 'port' | 'dataDir', string>>, env: NodeJS.ProcessEnv): ServerConfig {
+  const port = Number(flags.port ?? env.COFFER_PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${flags.port ?? env.COFFER_PORT}`);
+  return {
+    host: flags.host ?? env.COFFER_HOST ?? '127.0.0.1',
+    port,
+    dataDir: resolve(flags.dataDir ?? env.COFFER_DATA_DIR ?? './coffer-data'),
+    defaultRegion: env.COFFER_REGION ?? 'us-east-1',
+    s3Domains: (env.COFFER_S3_DOMAINS ?? 'localhost,s3.localhost,localhost.localstack.cloud,s3.amazonaws.com')
+      .split(',').map((d) => d.trim().toLowerCase()).filter(Boolean),
+    logLevel: env.COFFER_LOG_LEVEL ?? 'info',
+  };
+}

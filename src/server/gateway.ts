@@ -1,0 +1,244 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AuthError, toAwsError } from '../auth/auth-errors.js';
+import type { CredentialResolver } from '../auth/principal.js';
+import { parseSigV4, type SigV4Auth } from '../auth/sigv4.js';
+import { authorize } from '../authz/authorize.js';
+import { accessDenied } from '../authz/denied.js';
+import type { ActionTable } from '../authz/types.js';
+import { AwsError, internalError } from '../errors.js';
+import { loadModel, type ServiceName } from '../model/registry.js';
+import type { ServiceModel } from '../model/types.js';
+import { codecFor, methodNotAllowed, unknownOperation, type Protocol } from '../protocols/index.js';
+import { matchS3Operation } from '../protocols/s3-route.js';
+import type { WireResponse } from '../protocols/types.js';
+import { authenticate } from './authenticate.js';
+import { readBody } from './body.js';
+import type { ServerConfig } from './config.js';
+import type { RequestContext } from './context.js';
+import type { Logger } from './logger.js';
+import { findOperation, queryServiceForVersion, routeService, routeTarget } from './route.js';
+
+/** A service as the gateway sees it: an object with one method per implemented operation, and its actions. */
+export interface ServiceBinding {
+  provider: object;
+  actions: ActionTable;
+}
+
+export interface GatewayDeps {
+  config: ServerConfig;
+  credentials: CredentialResolver;
+  services: Partial<Record<ServiceName, ServiceBinding>>;
+  log: Logger;
+  now?: () => Date;
+}
+
+/** Small bodies (JSON, Query, S3 configuration documents) are read whole up to this size. */
+const BUFFERED_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** `GetCallerIdentity` -> `getCallerIdentity`: the provider method for a model operation. */
+export function methodName(operation: string): string {
+  return operation[0]!.toLowerCase() + operation.slice(1);
+}
+
+/**
+ * The one pipeline every request goes through: route -> authenticate -> decode -> authorize ->
+ * invoke -> encode. Authentication and authorization happen here and nowhere else.
+ */
+export class Gateway {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.now = deps.now ?? (() => new Date());
+    for (const [name, binding] of Object.entries(deps.services) as Array<[ServiceName, ServiceBinding]>) {
+      const model = loadModel(name);
+      for (const op of Object.keys(model.operations)) {
+        if (typeof (binding.provider as Record<string, unknown>)[methodName(op)] === 'function' && !binding.actions[op]) {
+          throw new Error(`${name}:${op} is implemented but declares no IAM action`);
+        }
+      }
+    }
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const receivedAt = this.now();
+    const isS3Style = !req.headers['x-amz-target'];
+    const requestId = isS3Style ? randomBytes(8).toString('hex').toUpperCase() : randomUUID();
+    const hostId = randomBytes(32).toString('base64');
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
+    const headers = flattenHeaders(req);
+    const parts = { method: req.method ?? 'GET', rawPath, rawQuery, headers };
+
+    let service: ServiceName = 's3';
+    let operation: string | undefined;
+    let status = 500;
+    let ctx: RequestContext | undefined;
+    try {
+      const query = parseQuery(rawQuery);
+      let auth: SigV4Auth | null = null;
+      let authFailure: AuthError | undefined;
+      try {
+        auth = parseSigV4(parts);
+      } catch (err) {
+        if (!(err instanceof AuthError)) throw err;
+        authFailure = err;
+      }
+      const scopeService = auth?.service ?? scopeFromRaw(headers, query);
+      const routed = routeService(headers, scopeService, query.some(([k]) => k === 'Action'));
+
+      let body: Buffer | Readable = req;
+      let params: Array<[string, string]> = query;
+      if (routed !== 's3') {
+        body = await readBody(req, BUFFERED_BODY_LIMIT, () => new AwsError('RequestEntityTooLarge', 'Request body is too large', { status: 413 }));
+        if (routed === 'query?' || routed === 'iam' || routed === 'sts' || routed === 'ec2') params = query.concat(parseQuery(body.toString('utf8')));
+      }
+      service = routed === 'query?' ? queryServiceForVersion(lastValue(params, 'Version')) : routed;
+      const model = loadModel(service);
+      const protocol = model.metadata.protocol as Protocol;
+      if (authFailure) throw toAwsError(authFailure, protocol);
+
+      let labels: Record<string, string> | undefined;
+      let requested: string | undefined;
+      if (protocol === 'json') {
+        requested = routeTarget(headers['x-amz-target'] ?? '').operation;
+      } else if (protocol === 'query' || protocol === 'ec2') {
+        requested = lastValue(params, 'Action');
+      } else {
+        const match = matchS3Operation(model, { method: parts.method, rawPath, query, headers, host: headers.host ?? '' }, this.deps.config.s3Domains);
+        if (!match) throw methodNotAllowed();
+        requested = match.operation;
+        labels = match.labels;
+      }
+      operation = findOperation(model, requested);
+
+      const authed = await authenticate({
+        parts, auth, protocol, body, credentials: this.deps.credentials, now: receivedAt,
+        signingName: model.metadata.signingName ?? model.metadata.endpointPrefix,
+      });
+      const binding = this.deps.services[service];
+      const provider = binding?.provider as Record<string, (c: RequestContext, i: unknown) => Promise<unknown>> | undefined;
+      if (!operation || !binding || typeof provider?.[methodName(operation)] !== 'function') {
+        // No policy can allow an anonymous caller an operation that doesn't exist here.
+        if (!authed.principal) throw accessDenied(protocol, undefined, '', '');
+        // Authentication covers the whole payload: a streamed body is verified before any answer.
+        if (!Buffer.isBuffer(authed.body)) await drain(authed.body);
+        throw unknownOperation(protocol, requested ?? '', model.metadata.apiVersion);
+      }
+      ctx = {
+        requestId, service, operation,
+        region: auth?.region ?? this.deps.config.defaultRegion,
+        accountId: authed.principal?.accountId ?? '',
+        principal: authed.principal,
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: headers['user-agent'] ?? '',
+        receivedAt,
+      };
+      const op = model.operations[operation]!;
+      const codec = codecFor(protocol);
+      const input = codec.decode(model, op, { ...parts, query, body: await bodyFor(model, operation, authed.body), labels });
+      const spec = binding.actions[operation]!;
+      if (authorize(ctx, spec, input) === 'deny') {
+        throw accessDenied(protocol, ctx.principal?.arn, spec.action, spec.resources(ctx, input)[0] ?? '*');
+      }
+      const output = await provider![methodName(operation)]!.call(provider, ctx, input);
+      const response = codec.encode(model, op, output, { requestId, hostId, resource: rawPath });
+      status = response.status;
+      await this.write(req, res, response);
+    } catch (err) {
+      const model = loadModel(service);
+      const aws = this.asAwsError(err, requestId);
+      const response = codecFor(model.metadata.protocol as Protocol).encodeError(model, operation ? model.operations[operation] : undefined, aws, { requestId, hostId, resource: rawPath });
+      status = response.status;
+      await this.write(req, res, response).catch(() => res.destroy());
+    } finally {
+      this.deps.log.info({
+        requestId, service, operation, status,
+        accessKeyId: ctx?.principal?.accessKeyId,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      }, 'request');
+    }
+  }
+
+  private asAwsError(err: unknown, requestId: string): AwsError {
+    if (err instanceof AwsError) return err;
+    this.deps.log.error({ requestId, err }, 'internal error');
+    return internalError();
+  }
+
+  /** Writes a response; HEAD never carries a body. An unread request body is drained first. */
+  private async write(req: IncomingMessage, res: ServerResponse, response: WireResponse): Promise<void> {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(response.status, response.headers);
+    const body = req.method === 'HEAD' ? undefined : response.body;
+    if (body instanceof Readable) {
+      await pipeline(body, res);
+    } else {
+      res.end(body);
+    }
+  }
+}
+
+/** The body in the form the operation's codec wants: the stream for streaming payloads, else bytes. */
+async function bodyFor(model: ServiceModel, operation: string, body: Buffer | Readable): Promise<Buffer | Readable> {
+  if (Buffer.isBuffer(body)) return body;
+  const inputShape = model.operations[operation]!.input?.shape;
+  const shape = inputShape ? model.shapes[inputShape] : undefined;
+  const payload = shape?.payload ? shape.members?.[shape.payload] : undefined;
+  const streaming = payload && (payload.streaming || model.shapes[payload.shape]?.streaming);
+  if (streaming) return body;
+  return readBody(body, BUFFERED_BODY_LIMIT, () => new AwsError('MaxMessageLengthExceeded', 'Your request was too big.', { status: 400 }));
+}
+
+async function drain(stream: Readable): Promise<void> {
+  for await (const _ of stream) {
+    // discard
+  }
+}
+
+/** Repeated headers joined with ',' and each value trimmed, as SigV4's canonical form wants them. */
+function flattenHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values) out[name] = values.map((v) => v.trim()).join(',');
+  }
+  return out;
+}
+
+/** `a=1&b=x%20y&flag` -> pairs; `+` is a space, as in form encoding (S3 treats it the same). */
+export function parseQuery(raw: string): Array<[string, string]> {
+  if (!raw) return [];
+  return raw.split('&').filter(Boolean).map((pair) => {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    const value = eq < 0 ? '' : pair.slice(eq + 1);
+    return [safeDecode(key), safeDecode(value)];
+  });
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+function lastValue(pairs: Array<[string, string]>, key: string): string | undefined {
+  for (let i = pairs.length - 1; i >= 0; i--) if (pairs[i]![0] === key) return pairs[i]![1];
+  return undefined;
+}
+
+/** The service of a credential scope even when the rest of the signature is malformed. */
+function scopeFromRaw(headers: Record<string, string>, query: Array<[string, string]>): string | undefined {
+  const credential = /Credential=([^,\s]+)/.exec(headers.authorization ?? '')?.[1] ?? lastValue(query, 'X-Amz-Credential');
+  return credential?.split('/')[3];
+}
