@@ -16,6 +16,12 @@ export interface TestServer {
   region: string;
   /** stdout + stderr so far: tests scan it for leaked secrets. */
   output(): string;
+  /** Moves the server's service time forward and runs its background jobs once. */
+  advanceClock(seconds: number): Promise<Date>;
+  /** Resolves once the server's output matches `pattern` (a log line it writes). */
+  waitForOutput(pattern: RegExp): Promise<void>;
+  /** The child process's exit code once stopped. */
+  exitCode(): number | null;
   /** Credentials and endpoint as environment variables, for aws-cli / boto3 / s3cmd children. */
   clientEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -23,16 +29,24 @@ export interface TestServer {
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
+/** Servers still running when the test process exits are killed with it. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function startServer(options: { env?: Record<string, string>; dataDir?: string; credentials?: boolean } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'coffer-test-')));
   const accessKeyId = newAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
-  const env: NodeJS.ProcessEnv = { ...process.env, COFFER_LOG_LEVEL: 'info', ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, COFFER_LOG_LEVEL: 'info', COFFER_TEST_HOOKS: '1', ...options.env };
   if (options.credentials !== false) {
     env.COFFER_ROOT_ACCESS_KEY_ID = accessKeyId;
     env.COFFER_ROOT_SECRET_ACCESS_KEY = secretAccessKey;
   }
   const child = spawn(process.execPath, [MAIN, 'server', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -52,6 +66,22 @@ export async function startServer(options: { env?: Record<string, string>; dataD
   return {
     url, port, dataDir, accessKeyId, secretAccessKey, region,
     output: () => output,
+    exitCode: () => child.exitCode,
+    waitForOutput: (pattern) => new Promise<void>((resolve) => {
+      const check = () => {
+        if (pattern.test(output)) {
+          child.stdout!.off('data', check);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', check);
+      check();
+    }),
+    advanceClock: async (seconds) => {
+      const res = await fetch(`${url}/_coffer/test/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
+      if (res.status !== 200) throw new Error(`clock: ${res.status} ${await res.text()}`);
+      return new Date(((await res.json()) as { now: string }).now);
+    },
     clientEnv: (extra = {}) => ({
       ...process.env,
       AWS_ACCESS_KEY_ID: accessKeyId,

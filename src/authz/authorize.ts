@@ -1,7 +1,14 @@
 import type { RequestContext } from '../server/context.js';
-import type { ActionSpec } from './types.js';
+import type { ActionSpec, Authorizer } from './types.js';
 
 export type Decision = 'allow' | 'deny';
+
+/** The authorizer until IAM policies are enforced: see {@link authorize}. */
+export const rootOnlyAuthorizer: Authorizer = {
+  async authorize(ctx, spec, input) {
+    return authorize(ctx, spec, input);
+  },
+};
 
 /**
  * The authorization decision for one request. Until IAM users, policies and grants exist the only

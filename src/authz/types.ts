@@ -10,6 +10,40 @@ export interface ActionSpec<Input = any> {
   resources(ctx: RequestContext, input: Input): string[];
   /** AWS answers these for any authenticated caller, whatever its policies (sts:GetCallerIdentity). */
   noPermissionRequired?: boolean;
+  /** Service-specific condition keys of this request (`kms:EncryptionContext:k`, `s3:prefix`, ...). */
+  conditions?(ctx: RequestContext, input: Input): Record<string, string | string[]>;
+  /** The resource-based policy that governs the resource (bucket policy, key policy), if any. */
+  resourcePolicy?(ctx: RequestContext, input: Input): Promise<ResourcePolicy | undefined>;
+  /** KMS grants on the key that may allow this call. */
+  grants?(ctx: RequestContext, input: Input): Promise<GrantView[]>;
+}
+
+/** A resource-based policy as the owning service stores it. */
+export interface ResourcePolicy {
+  /** The policy JSON as stored (validated when it was put). */
+  document: string;
+  /** The account that owns the resource. */
+  accountId: string;
+  /**
+   * 'kms-key': the key policy is the primary control: IAM policies count only where the key policy
+   * delegates to the account (`arn:aws:iam::<acct>:root`). 'standard': S3 bucket policies, unioned
+   * with identity policies within an account.
+   */
+  kind: 'standard' | 'kms-key';
+}
+
+/** What the authorizer needs of a KMS grant. */
+export interface GrantView {
+  grantId: string;
+  granteePrincipal: string;
+  retiringPrincipal?: string;
+  operations: string[];
+  constraints?: { EncryptionContextEquals?: Record<string, string>; EncryptionContextSubset?: Record<string, string> };
+}
+
+/** The decision for one request, made in the gateway and nowhere else. */
+export interface Authorizer {
+  authorize(ctx: RequestContext, spec: ActionSpec, input: unknown): Promise<'allow' | 'deny'>;
 }
 
 export type ActionTable = Record<string, ActionSpec>;

@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { CredentialResolver } from '../auth/principal.js';
 import { checkRootKeyFingerprint, loadRootKey, Sealer } from '../crypto/root-key.js';
 import { SERVICE_NAMES } from '../model/registry.js';
-import { stsActions } from '../services/sts/actions.js';
-import { StsProvider } from '../services/sts/provider.js';
 import { migrate, openSqlite } from '../store/database.js';
+import { FsBlobStore } from '../store/fs/fs-blob-store.js';
+import { Clock } from './clock.js';
 import { bootstrapIdentity, type RootCredentials } from './bootstrap.js';
 import type { ServerConfig } from './config.js';
-import { Gateway, type GatewayDeps } from './gateway.js';
+import { Gateway } from './gateway.js';
 import { createLogger, type Logger } from './logger.js';
+import { buildServices, type Wiring } from './services.js';
 
 export interface RunningServer {
   url: string;
@@ -33,10 +34,16 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   const sealer = new Sealer(rootKey.key);
   const root = await bootstrapIdentity(db, sealer, config.dataDir, env);
 
-  const services: GatewayDeps['services'] = {
-    sts: { provider: new StsProvider(), actions: stsActions },
-  };
-  const gateway = new Gateway({ config, credentials: new CredentialResolver(db, sealer), services, log });
+  const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
+  await blobs.sweep();
+  const clock = new Clock();
+  const wiring = buildServices({ db, sealer, blobs, clock, config, log });
+  const { services } = wiring;
+  const gateway = new Gateway({
+    config, credentials: new CredentialResolver(db, sealer), services, log,
+    authorizer: wiring.authorizer, recorder: wiring.recorder,
+  });
+  const testHooks = env.COFFER_TEST_HOOKS === '1';
 
   const server = createServer({
     // Slow or stalled clients are cut off instead of holding sockets forever.
@@ -49,17 +56,25 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
       health(res, Object.keys(services));
       return;
     }
+    if (testHooks && req.url === '/_coffer/test/clock' && req.method === 'POST') {
+      advanceClock(req, res, clock, wiring).catch((err) => {
+        log.error({ err }, 'test clock failed');
+        res.destroy();
+      });
+      return;
+    }
     gateway.handle(req, res).catch((err) => {
       log.error({ err }, 'unhandled gateway failure');
       res.destroy();
     });
   });
   server.setTimeout(60_000, (socket) => socket.destroy());
-  server.on('clientError', (err, socket) => {
-    // Malformed HTTP never reaches the gateway: answer 400 and close, as AWS's front ends do.
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Malformed HTTP never reaches the gateway (no protocol is known yet): a bare status, then close.
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
-    log.debug({ code: (err as NodeJS.ErrnoException).code }, 'client error');
+    log.debug({ code: err.code }, 'client error');
   });
 
   await listen(server, config.host, config.port);
@@ -77,6 +92,7 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         await drained;
         clearTimeout(timer);
+        await Promise.all(wiring.background.map((job) => job.stop()));
         await db.destroy();
       })();
       return closing;
@@ -92,6 +108,21 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * Test hook (COFFER_TEST_HOOKS=1 only): `{"advanceSeconds": N}` moves service time forward and
+ * runs every background job once, so tests see rotations and deletions happen without waiting.
+ */
+async function advanceClock(req: IncomingMessage, res: ServerResponse, clock: Clock, wiring: Wiring): Promise<void> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  const seconds = Number((JSON.parse(text || '{}') as { advanceSeconds?: unknown }).advanceSeconds ?? 0);
+  clock.advance(seconds * 1000);
+  for (const job of wiring.background) await job.runOnce();
+  const body = JSON.stringify({ now: clock.now().toISOString() });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }
 
 function health(res: ServerResponse<IncomingMessage>, implemented: string[]): void {

@@ -5,15 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import { AuthError, toAwsError } from '../auth/auth-errors.js';
 import type { CredentialResolver } from '../auth/principal.js';
 import { parseSigV4, type SigV4Auth } from '../auth/sigv4.js';
-import { authorize } from '../authz/authorize.js';
 import { accessDenied } from '../authz/denied.js';
-import type { ActionTable } from '../authz/types.js';
+import type { ActionTable, Authorizer } from '../authz/types.js';
 import { AwsError, internalError } from '../errors.js';
 import { loadModel, type ServiceName } from '../model/registry.js';
 import type { ServiceModel } from '../model/types.js';
 import { codecFor, methodNotAllowed, unknownOperation, type Protocol } from '../protocols/index.js';
 import { matchS3Operation } from '../protocols/s3-route.js';
 import type { WireResponse } from '../protocols/types.js';
+import type { CallRecorder } from '../trail/recorder.js';
 import { authenticate } from './authenticate.js';
 import { readBody } from './body.js';
 import type { ServerConfig } from './config.js';
@@ -31,6 +31,9 @@ export interface GatewayDeps {
   config: ServerConfig;
   credentials: CredentialResolver;
   services: Partial<Record<ServiceName, ServiceBinding>>;
+  authorizer: Authorizer;
+  /** Receives every call, allowed or denied (the trail). */
+  recorder?: CallRecorder;
   log: Logger;
   now?: () => Date;
 }
@@ -74,11 +77,18 @@ export class Gateway {
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const headers = flattenHeaders(req);
     const parts = { method: req.method ?? 'GET', rawPath, rawQuery, headers };
+    this.deps.log.debug({ requestId, method: parts.method, path: rawPath }, 'request started');
 
     let service: ServiceName = 's3';
     let operation: string | undefined;
     let status = 500;
     let ctx: RequestContext | undefined;
+    let accessKeyId: string | undefined;
+    let region = this.deps.config.defaultRegion;
+    let input: unknown;
+    let output: unknown;
+    let failure: AwsError | undefined;
+    let resources: string[] | undefined;
     try {
       const query = parseQuery(rawQuery);
       let auth: SigV4Auth | null = null;
@@ -89,6 +99,8 @@ export class Gateway {
         if (!(err instanceof AuthError)) throw err;
         authFailure = err;
       }
+      accessKeyId = auth?.accessKeyId;
+      region = auth?.region ?? region;
       const scopeService = auth?.service ?? scopeFromRaw(headers, query);
       const routed = routeService(headers, scopeService, query.some(([k]) => k === 'Action'));
 
@@ -132,7 +144,7 @@ export class Gateway {
       }
       ctx = {
         requestId, service, operation,
-        region: auth?.region ?? this.deps.config.defaultRegion,
+        region,
         accountId: authed.principal?.accountId ?? '',
         principal: authed.principal,
         sourceIp: req.socket.remoteAddress ?? '',
@@ -141,25 +153,33 @@ export class Gateway {
       };
       const op = model.operations[operation]!;
       const codec = codecFor(protocol);
-      const input = codec.decode(model, op, { ...parts, query, body: await bodyFor(model, operation, authed.body), labels });
+      input = codec.decode(model, op, { ...parts, query, body: await bodyFor(model, operation, authed.body), labels });
       const spec = binding.actions[operation]!;
-      if (authorize(ctx, spec, input) === 'deny') {
-        throw accessDenied(protocol, ctx.principal?.arn, spec.action, spec.resources(ctx, input)[0] ?? '*');
+      resources = spec.resources(ctx, input);
+      if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
+        throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*');
       }
-      const output = await provider![methodName(operation)]!.call(provider, ctx, input);
+      output = await provider![methodName(operation)]!.call(provider, ctx, input);
       const response = codec.encode(model, op, output, { requestId, hostId, resource: rawPath });
       status = response.status;
       await this.write(req, res, response);
     } catch (err) {
       const model = loadModel(service);
       const aws = this.asAwsError(err, requestId);
+      failure = aws;
       const response = codecFor(model.metadata.protocol as Protocol).encodeError(model, operation ? model.operations[operation] : undefined, aws, { requestId, hostId, resource: rawPath });
       status = response.status;
       await this.write(req, res, response).catch(() => res.destroy());
     } finally {
+      this.deps.recorder?.record({
+        requestId, eventTime: receivedAt, service, operation, region,
+        principal: ctx?.principal ?? null, accessKeyId,
+        sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '',
+        input, output, error: failure, status, resources,
+      });
       this.deps.log.info({
         requestId, service, operation, status,
-        accessKeyId: ctx?.principal?.accessKeyId,
+        accessKeyId,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       }, 'request');
     }
