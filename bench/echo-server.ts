@@ -1,0 +1,18 @@
+import { createServer } from 'node:http';
+
+/**
+ * The physical limit for small requests: a trivial Node HTTP server that reads the body and
+ * answers a fixed small response. Run as its own process so it gets a core like Coffer does.
+ */
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'text/xml', 'content-length': '2' });
+    res.end('ok');
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.stdout.write(`echo listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}\n`);
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,0 +1,71 @@
+import { Agent, request } from 'node:http';
+
+export interface LoadResult {
+  ops: number;
+  seconds: number;
+  opsPerSecond: number;
+  p50ms: number;
+  p99ms: number;
+  errors: number;
+  /** CPU the load generator itself used, as a share of one core: it must not be the bottleneck. */
+  generatorCpu: number;
+}
+
+export interface PreparedRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+/**
+ * Closed-loop load: `concurrency` workers each send the next request as soon as the previous one
+ * answers, for `seconds`. `next()` builds each request (signing included), so it is measured as
+ * the generator's own CPU, not the server's.
+ */
+export async function runLoad(next: () => Promise<PreparedRequest> | PreparedRequest, concurrency: number, seconds: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const req = await next();
+      const t0 = performance.now();
+      const status = await send(agent, req);
+      latencies.push(performance.now() - t0);
+      if (status >= 400) errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    ops: latencies.length, seconds: elapsed, opsPerSecond: latencies.length / elapsed,
+    p50ms: pick(0.5), p99ms: pick(0.99), errors,
+    generatorCpu: (cpu.user + cpu.system) / 1e6 / elapsed,
+  };
+}
+
+function send(agent: Agent, prepared: PreparedRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(prepared.url, { method: prepared.method, headers: prepared.headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(prepared.body);
+  });
+}
+
+/** The median of three runs by ops/s, as every figure in the report is. */
+export async function medianOf3(run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const results = [await run(), await run(), await run()];
+  results.sort((a, b) => a.opsPerSecond - b.opsPerSecond);
+  return results[1]!;
+}
