@@ -52,7 +52,7 @@ export async function startServer(options: { env?: Record<string, string>; dataD
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
-      const m = /coffer listening on (http:\/\/\S+)/.exec(output);
+      const m = /coffer listening on (https?:\/\/\S+)/.exec(output);
       if (m) {
         child.stdout!.off('data', onData);
         resolve(m[1]!);

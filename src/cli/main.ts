@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { configFrom, DEFAULT_PORT } from '../server/config.js';
 import { startServer } from '../server/app.js';
+import { registerTrailCommands } from './trail.js';
+import { registerEnvelopeCommands } from './envelope/index.js';
 
 const program = new Command();
 program.name('coffer').description('Self-hosted AWS-compatible KMS, encrypted S3, IAM and CloudTrail on one port');
@@ -12,7 +14,9 @@ program
   .option('--host <host>', 'address to bind (COFFER_HOST)', undefined)
   .option('--port <port>', `port to listen on, 0 for any free one (COFFER_PORT, default ${DEFAULT_PORT})`)
   .option('--data-dir <dir>', 'where metadata, object bodies and the root key live (COFFER_DATA_DIR, default ./coffer-data)')
-  .action(async (opts: { host?: string; port?: string; dataDir?: string }) => {
+  .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2+) only (COFFER_TLS_CERT)')
+  .option('--tls-key <file>', 'PEM private key for --tls-cert (COFFER_TLS_KEY)')
+  .action(async (opts: { host?: string; port?: string; dataDir?: string; tlsCert?: string; tlsKey?: string }) => {
     const config = configFrom(opts, process.env);
     const server = await startServer(config);
     if (server.root.secretAccessKey) {
@@ -39,6 +43,9 @@ program
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+
+registerTrailCommands(program);
+registerEnvelopeCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`coffer: ${err.message}\n`);

@@ -1,5 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CredentialResolver } from '../auth/principal.js';
@@ -45,13 +46,14 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   });
   const testHooks = env.COFFER_TEST_HOOKS === '1';
 
-  const server = createServer({
+  const httpOptions: ServerOptions = {
     // Slow or stalled clients are cut off instead of holding sockets forever.
     headersTimeout: 30_000,
     requestTimeout: 0, // uploads may take long; the idle timeout below bounds stalls instead
     keepAliveTimeout: 5_000,
     maxHeaderSize: 16 * 1024,
-  }, (req, res) => {
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === '/_coffer/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       health(res, Object.keys(services));
       return;
@@ -67,7 +69,10 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
       log.error({ err }, 'unhandled gateway failure');
       res.destroy();
     });
-  });
+  };
+  const server: Server = config.tls
+    ? createTlsServer({ ...httpOptions, minVersion: 'TLSv1.2', cert: await readFile(config.tls.cert), key: await readFile(config.tls.key) }, handler)
+    : createServer(httpOptions, handler);
   server.setTimeout(60_000, (socket) => socket.destroy());
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Malformed HTTP never reaches the gateway (no protocol is known yet): a bare status, then close.
@@ -79,7 +84,7 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
 
   await listen(server, config.host, config.port);
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, dataDir: config.dataDir, rootKeySource: rootKey.source, accountId: root.accountId }, 'coffer listening');
 
   let closing: Promise<void> | undefined;

@@ -11,15 +11,21 @@ export interface ServerConfig {
   /** Host names meaning "the S3 endpoint": `<bucket>.<domain>` is virtual-hosted style. */
   s3Domains: string[];
   logLevel: string;
+  /** PEM files: when set, Coffer serves HTTPS only (TLS 1.2 and later). */
+  tls?: { cert: string; key: string };
 }
 
 /** Coffer's default port: C-O-F-F on a phone keypad. */
 export const DEFAULT_PORT = 2633;
 
-export function configFrom(flags: Partial<Record<'host' | 'port' | 'dataDir', string>>, env: NodeJS.ProcessEnv): ServerConfig {
+export function configFrom(flags: Partial<Record<'host' | 'port' | 'dataDir' | 'tlsCert' | 'tlsKey', string>>, env: NodeJS.ProcessEnv): ServerConfig {
   const port = Number(flags.port ?? env.COFFER_PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${flags.port ?? env.COFFER_PORT}`);
+  const cert = flags.tlsCert ?? env.COFFER_TLS_CERT;
+  const key = flags.tlsKey ?? env.COFFER_TLS_KEY;
+  if ((cert === undefined) !== (key === undefined)) throw new Error('TLS needs both a certificate and a key');
   return {
+    tls: cert && key ? { cert: resolve(cert), key: resolve(key) } : undefined,
     host: flags.host ?? env.COFFER_HOST ?? '127.0.0.1',
     port,
     dataDir: resolve(flags.dataDir ?? env.COFFER_DATA_DIR ?? './coffer-data'),

@@ -13,6 +13,14 @@ export interface Principal {
   principalId: string;
   accessKeyId?: string;
   userName?: string;
+  /**
+   * For an assumed-role session: the ARN of the role (with its path); for a federated-user session:
+   * the IAM user that federated. Resource policies naming the role match its sessions, and
+   * aws:PrincipalArn is the role ARN. Without it the role ARN is derived from `arn` (path lost).
+   */
+  sessionIssuerArn?: string;
+  /** sts:SourceIdentity set when the session was created (aws:SourceIdentity). */
+  sourceIdentity?: string;
 }
 
 export interface RequestContext {
@@ -28,4 +36,12 @@ export interface RequestContext {
   sourceIp: string;
   userAgent: string;
   receivedAt: Date;
+  /** The request came over TLS (`aws:SecureTransport`). */
+  secureTransport: boolean;
+  /**
+   * Service principals that made this call on the caller's behalf, first to last (for example
+   * `['s3.amazonaws.com']` when S3 calls KMS for an SSE-KMS object): aws:CalledVia, aws:ViaAWSService,
+   * kms:ViaService.
+   */
+  calledVia?: string[];
 }

@@ -150,6 +150,7 @@ export class Gateway {
         sourceIp: req.socket.remoteAddress ?? '',
         userAgent: headers['user-agent'] ?? '',
         receivedAt,
+        secureTransport: 'encrypted' in req.socket,
       };
       const op = model.operations[operation]!;
       const codec = codecFor(protocol);
