@@ -1,0 +1,38 @@
+/**
+ * Builds the KMS service from the runtime: the key store, the material cache, the usage tracker,
+ * the provider, its action table and the key deletion sweep.
+ */
+import type { ServiceBinding } from '../../server/gateway.js';
+import type { Background, Runtime } from '../../server/services.js';
+import { kmsActions } from './actions.js';
+import { startKeyDeletionSweep } from './deletion-sweep.js';
+import type { KmsDeps } from './key-lookup.js';
+import { KeyMaterials } from './key-material.js';
+import { KeyStore } from './key-store.js';
+import { KmsProvider } from './provider.js';
+import { UsageTracker } from './usage-tracker.js';
+
+export interface KmsService {
+  binding: ServiceBinding;
+  background: Background;
+  /**
+   * For other services in this process (S3 SSE-KMS): call the typed operations with the request's
+   * context (e.g. generateDataKey / decrypt), and awsManagedKey(deps, ...) from key-factory.ts.
+   */
+  provider: KmsProvider;
+  deps: KmsDeps;
+}
+
+export function buildKms(rt: Runtime): KmsService {
+  const store = new KeyStore(rt.db);
+  const materials = new KeyMaterials(store, rt.sealer);
+  const usage = new UsageTracker(store, () => rt.clock.now());
+  const deps: KmsDeps = { store, materials, clock: rt.clock, usage };
+  const provider = new KmsProvider(deps);
+  return {
+    provider,
+    binding: { provider, actions: kmsActions(deps) },
+    background: startKeyDeletionSweep({ store, materials, usage, clock: rt.clock, log: rt.log }),
+    deps,
+  };
+}
