@@ -6,7 +6,7 @@ export type Decision = 'allow' | 'deny';
 /** The authorizer until IAM policies are enforced: see {@link authorize}. */
 export const rootOnlyAuthorizer: Authorizer = {
   async authorize(ctx, spec, input) {
-    return authorize(ctx, spec, input);
+    return authorize(ctx, spec, await spec.resources(ctx, input));
   },
 };
 
@@ -15,11 +15,10 @@ export const rootOnlyAuthorizer: Authorizer = {
  * principals are account roots, which AWS lets do everything in their own account; anonymous
  * callers are refused unless the operation needs no permission and is authenticated.
  */
-export function authorize(ctx: RequestContext, spec: ActionSpec, input: unknown): Decision {
+export function authorize(ctx: RequestContext, spec: ActionSpec, resources: string[]): Decision {
   const principal = ctx.principal;
   if (!principal) return 'deny';
   if (spec.noPermissionRequired) return 'allow';
-  const resources = spec.resources(ctx, input);
   const inOwnAccount = resources.every((arn) => arn === '*' || arnAccount(arn) === '' || arnAccount(arn) === principal.accountId);
   return principal.type === 'Root' && inOwnAccount ? 'allow' : 'deny';
 }

@@ -7,7 +7,8 @@ import type { RequestContext } from '../server/context.js';
  */
 export interface ActionSpec<Input = any> {
   action: string;
-  resources(ctx: RequestContext, input: Input): string[];
+  /** The resource ARNs; async where a name must be resolved first (a KMS alias names its key's ARN). */
+  resources(ctx: RequestContext, input: Input): string[] | Promise<string[]>;
   /** AWS answers these for any authenticated caller, whatever its policies (sts:GetCallerIdentity). */
   noPermissionRequired?: boolean;
   /** Service-specific condition keys of this request (`kms:EncryptionContext:k`, `s3:prefix`, ...). */

@@ -1,0 +1,48 @@
+import type { RequestContext } from '../server/context.js';
+import { buildContextKeys } from './context-keys.js';
+import { evaluate } from './evaluate.js';
+import type { PrincipalPolicies, PrincipalPolicySource } from './principal-policies.js';
+import type { ActionSpec, Authorizer } from './types.js';
+
+/** The account root, AWS services and anonymous callers have no identity policies, boundary, session or tags. */
+const NO_POLICIES: PrincipalPolicies = { identity: [], tags: {} };
+const HAS_POLICIES = new Set(['IAMUser', 'AssumedRole', 'FederatedUser']);
+
+/**
+ * The authorizer the gateway calls on every request: gathers the caller's policies (from IAM), the
+ * resource policy and grants (from the operation's ActionSpec) and the request context, and
+ * evaluates every resource the operation touches. All of them must be allowed.
+ */
+export class PolicyAuthorizer implements Authorizer {
+  constructor(private readonly source: PrincipalPolicySource) {}
+
+  async authorize(ctx: RequestContext, spec: ActionSpec, input: unknown): Promise<'allow' | 'deny'> {
+    const principal = ctx.principal && ctx.principal.type !== 'Anonymous' ? ctx.principal : null;
+    // "No permissions are required" still requires a signed request.
+    if (spec.noPermissionRequired) return principal ? 'allow' : 'deny';
+    const resources = await spec.resources(ctx, input);
+    // The three look-ups run concurrently.
+    const [policies, resourcePolicy, grants] = await Promise.all([
+      principal && HAS_POLICIES.has(principal.type) ? this.source.policiesFor(principal) : NO_POLICIES,
+      spec.resourcePolicy?.(ctx, input),
+      spec.grants?.(ctx, input),
+    ]);
+    const context = buildContextKeys(ctx, principal ? policies : undefined, spec.conditions?.(ctx, input));
+    // An operation that names no resource is evaluated against "*", never waved through.
+    for (const resource of resources.length > 0 ? resources : ['*']) {
+      const { decision } = evaluate({
+        principal,
+        action: spec.action,
+        resource,
+        context,
+        identity: policies.identity,
+        boundary: policies.boundary,
+        session: policies.session,
+        resourcePolicy,
+        grants,
+      });
+      if (decision !== 'allowed') return 'deny';
+    }
+    return 'allow';
+  }
+}
