@@ -117,6 +117,8 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?:
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // A command that never reads its stdin closes it early: that is not the test's failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(input ?? '');
   });
 }
