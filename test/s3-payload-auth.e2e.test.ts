@@ -2,16 +2,13 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { PYTHONS, run, startServer, type TestServer } from './harness.js';
 import { startTamperProxy } from './tamper-proxy.js';
-
-/** Until the S3 issue lands, an authenticated PutObject ends here: after its payload was verified. */
-const AUTHENTICATED_BUT_NOT_IMPLEMENTED = 501;
 
 const BODY = Buffer.alloc(200_000, 'A');
 const NEEDLE = Buffer.from('AAAAAAAA');
@@ -57,46 +54,64 @@ async function chunkSignedPut(server: TestServer, body: Buffer, tamperChunk?: nu
   return fetch(`${server.url}/chunk-bucket/chunked.bin`, { method: 'PUT', headers, body: Buffer.concat(framed) });
 }
 
+function client(server: TestServer, endpoint = server.url): S3Client {
+  return new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } });
+}
+
+async function bodyOf(server: TestServer, bucket: string, key: string): Promise<Buffer> {
+  const got = await client(server).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await got.Body!.transformToByteArray());
+}
+
 describe('S3 payloads are verified as they stream', () => {
   let server: TestServer;
   before(async () => {
     server = await startServer();
+    const s3 = client(server);
+    for (const bucket of ['chunk-bucket', 'sdk-bucket', 'presign-bucket', 'boto-bucket']) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutObjectCommand({ Bucket: 'presign-bucket', Key: 'a.txt', Body: 'presigned bytes' }));
   });
   after(() => server.stop());
 
   it('a chunk-signed body passes, and one tampered chunk is refused with SignatureDoesNotMatch', async () => {
     const good = await chunkSignedPut(server, BODY);
-    assert.equal(good.status, AUTHENTICATED_BUT_NOT_IMPLEMENTED, await good.text());
+    assert.equal(good.status, 200, await good.text());
+    assert.equal(good.headers.get('etag'), `"${createHash('md5').update(BODY).digest('hex')}"`);
     const bad = await chunkSignedPut(server, BODY, 2);
     assert.equal(bad.status, 403);
     assert.match(await bad.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+    // The refused upload replaced nothing: the object is still the verified one.
+    assert.deepEqual(await bodyOf(server, 'chunk-bucket', 'chunked.bin'), BODY);
   });
 
   it('the AWS SDK for JavaScript v3: a body altered in transit is refused', async () => {
     const proxy = await startTamperProxy(server.port, NEEDLE, TAMPERED);
-    const s3 = (endpoint: string) => new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } });
-    const put = (endpoint: string) => s3(endpoint).send(new PutObjectCommand({
-      Bucket: 'sdk-bucket', Key: 'streamed.bin', Body: Readable.from([BODY]), ContentLength: BODY.length }));
+    const put = (endpoint: string, key: string) => client(server, endpoint).send(new PutObjectCommand({
+      Bucket: 'sdk-bucket', Key: key, Body: Readable.from([BODY]), ContentLength: BODY.length }));
     try {
-      await assert.rejects(put(server.url), (err: any) => err.$metadata?.httpStatusCode === AUTHENTICATED_BUT_NOT_IMPLEMENTED);
-      await assert.rejects(put(proxy.url), (err: any) => {
+      const stored = await put(server.url, 'streamed.bin');
+      assert.equal(stored.$metadata.httpStatusCode, 200);
+      assert.deepEqual(await bodyOf(server, 'sdk-bucket', 'streamed.bin'), BODY);
+      await assert.rejects(put(proxy.url, 'tampered.bin'), (err: any) => {
         assert.ok(['BadDigest', 'SignatureDoesNotMatch', 'XAmzContentSHA256Mismatch'].includes(err.name), err.name);
         assert.ok(err.$metadata.httpStatusCode === 400 || err.$metadata.httpStatusCode === 403);
         return true;
       });
       assert.ok(proxy.tampered());
+      // Nothing of the refused upload is visible.
+      await assert.rejects(bodyOf(server, 'sdk-bucket', 'tampered.bin'), (err: any) => err.name === 'NoSuchKey');
     } finally {
       await proxy.close();
     }
   });
 
   it('a presigned GET is honoured until X-Amz-Expires runs out, then refused with "Request has expired"', async () => {
-    const s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', forcePathStyle: true,
-      credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } });
+    const s3 = client(server);
     const command = new GetObjectCommand({ Bucket: 'presign-bucket', Key: 'a.txt' });
     const fresh = await fetch(await getSignedUrl(s3, command, { expiresIn: 60 }));
-    assert.equal(fresh.status, AUTHENTICATED_BUT_NOT_IMPLEMENTED, await fresh.text());
+    assert.equal(fresh.status, 200);
+    assert.equal(await fresh.text(), 'presigned bytes');
     const stale = await fetch(await getSignedUrl(s3, command, { expiresIn: 60, signingDate: new Date(Date.now() - 120_000) }));
     assert.equal(stale.status, 403);
     const body = await stale.text();
@@ -120,7 +135,7 @@ except ClientError as e:
 `;
       try {
         const direct = await run(python, ['-c', script, server.url], server.clientEnv());
-        assert.equal(JSON.parse(direct.stdout).status, AUTHENTICATED_BUT_NOT_IMPLEMENTED, direct.stderr);
+        assert.equal(JSON.parse(direct.stdout).status, 200, direct.stderr);
         const tampered = await run(python, ['-c', script, proxy.url], server.clientEnv());
         assert.deepEqual(JSON.parse(tampered.stdout), { code: 'XAmzContentSHA256Mismatch', status: 400 }, tampered.stderr);
       } finally {

@@ -2110,6 +2110,8 @@ export interface GetObjectOutput {
   ObjectLockRetainUntilDate?: ObjectLockRetainUntilDate;
   /** Indicates whether this object has an active legal hold. */
   ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  /** 206 for a range or part; a server-side member (clients' models have none). */
+  StatusCode?: HttpStatusCode;
 }
 
 export interface GetObjectRequest {
@@ -2366,6 +2368,8 @@ export interface HeadObjectOutput {
   ObjectLockRetainUntilDate?: ObjectLockRetainUntilDate;
   /** Specifies whether a legal hold is in effect for this object. */
   ObjectLockLegalHoldStatus?: ObjectLockLegalHoldStatus;
+  /** 206 for a range or part; a server-side member (clients' models have none). */
+  StatusCode?: HttpStatusCode;
 }
 
 export interface HeadObjectRequest {
@@ -2417,6 +2421,9 @@ export type HostName = string;
 export type HttpErrorCodeReturnedEquals = string;
 
 export type HttpRedirectCode = string;
+
+/** An HTTP status code. */
+export type HttpStatusCode = number;
 
 export type ID = string;
 

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import {
+  createDecryptStream, createEncryptStream, decryptRange, encryptedSize, HEADER_BYTES, ObjectStreamError,
+  SEGMENT_SIZE, segmentSpan, TAG_BYTES,
+} from './object-stream.js';
+
+const S = SEGMENT_SIZE;
+const SEALED = S + TAG_BYTES;
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** Encrypts `plaintext` fed in chunks of `chunk` bytes (odd sizes exercise the segment buffering). */
+async function seal(key: Buffer, plaintext: Buffer, chunk = 7777, context?: Buffer): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < plaintext.length; i += chunk) pieces.push(plaintext.subarray(i, i + chunk));
+  return collect(Readable.from(pieces).pipe(createEncryptStream(key, context)));
+}
+
+async function open(key: Buffer, stored: Buffer, context?: Buffer): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for (let i = 0; i < stored.length; i += 5000) pieces.push(stored.subarray(i, i + 5000));
+  return collect(Readable.from(pieces).pipe(createDecryptStream(key, context)));
+}
+
+/** A reader over an in-memory stored body, as the blob store's ranged get would give it. */
+function reader(stored: Buffer): (start: number, end: number) => Promise<AsyncIterable<Buffer>> {
+  return async (start, end) => {
+    if (end >= stored.length) throw new RangeError('outside blob');
+    const slice = stored.subarray(start, end + 1);
+    const pieces: Buffer[] = [];
+    for (let i = 0; i < slice.length; i += 3000) pieces.push(slice.subarray(i, i + 3000));
+    return Readable.from(pieces);
+  };
+}
+
+function range(key: Buffer, stored: Buffer, size: number, start: number, end: number, context?: Buffer): Promise<Buffer> {
+  return collect(decryptRange(reader(stored), key, size, start, end, context));
+}
+
+const rejectsStream = (p: Promise<unknown>) => assert.rejects(p, ObjectStreamError);
+
+describe('object-stream: segmented AES-256-GCM bodies', () => {
+  const key = randomBytes(32);
+
+  for (const size of [0, 1, S - 1, S, S + 1, 2 * S, 3 * S + 12345]) {
+    it(`round-trips ${size} bytes, stored in encryptedSize(${size}) bytes`, async () => {
+      const plaintext = randomBytes(size);
+      const stored = await seal(key, plaintext);
+      assert.equal(stored.length, encryptedSize(size));
+      assert.deepEqual(await open(key, stored), plaintext);
+      if (size > 0) assert.deepEqual(await range(key, stored, size, 0, size - 1), plaintext);
+    });
+  }
+
+  it('an empty body is one final empty segment, and opens as empty through both readers', async () => {
+    const stored = await seal(key, Buffer.alloc(0));
+    assert.equal(stored.length, HEADER_BYTES + TAG_BYTES);
+    assert.equal((await open(key, stored)).length, 0);
+    assert.equal((await range(key, stored, 0, 0, -1)).length, 0);
+    // The empty segment still authenticates: flipping its tag fails.
+    const bad = Buffer.from(stored);
+    bad[bad.length - 1]! ^= 1;
+    await rejectsStream(open(key, bad));
+    await rejectsStream(range(key, bad, 0, 0, -1));
+  });
+
+  it('exact multiples of the segment size end with a full final segment, not an extra empty one', async () => {
+    const plaintext = randomBytes(2 * S);
+    const stored = await seal(key, plaintext, S);
+    assert.equal(stored.length, HEADER_BYTES + 2 * SEALED);
+    // Appending an empty final segment's worth of bytes is detected (the old last one was final).
+    await rejectsStream(open(key, Buffer.concat([stored, stored.subarray(stored.length - TAG_BYTES)])));
+  });
+
+  it('ranges across segment boundaries, single bytes, the first and the last byte', async () => {
+    const size = 3 * S + 100;
+    const plaintext = randomBytes(size);
+    const stored = await seal(key, plaintext);
+    const cases: Array<[number, number]> = [
+      [0, 0], [S - 1, S], [S - 10, 2 * S + 10], [S, 2 * S - 1], [size - 1, size - 1], [3 * S, size - 1], [5, size - 1], [2 * S - 1, 2 * S - 1],
+    ];
+    for (const [start, end] of cases) {
+      assert.deepEqual(await range(key, stored, size, start, end), plaintext.subarray(start, end + 1), `${start}-${end}`);
+    }
+  });
+
+  it('a range read touches only the segments it needs (and the header)', async () => {
+    const size = 4 * S;
+    const stored = await seal(key, randomBytes(size));
+    const reads: Array<[number, number]> = [];
+    const read = async (start: number, end: number) => {
+      reads.push([start, end]);
+      return reader(stored)(start, end);
+    };
+    await collect(decryptRange(read, key, size, 2 * S + 5, 2 * S + 6));
+    assert.deepEqual(reads, [[0, HEADER_BYTES - 1], [HEADER_BYTES + 2 * SEALED, HEADER_BYTES + 3 * SEALED - 1]]);
+    assert.deepEqual(segmentSpan(size, 2 * S + 5, 2 * S + 6), {
+      firstSegment: 2, lastSegment: 2, storedStart: HEADER_BYTES + 2 * SEALED, storedEnd: HEADER_BYTES + 3 * SEALED - 1,
+    });
+    assert.throws(() => segmentSpan(size, 0, size), RangeError);
+  });
+
+  it('truncation is detected: mid-segment, at a segment boundary, inside the header', async () => {
+    const size = 2 * S + 10;
+    const stored = await seal(key, randomBytes(size));
+    await rejectsStream(open(key, stored.subarray(0, stored.length - 1)));
+    await rejectsStream(open(key, stored.subarray(0, HEADER_BYTES + SEALED)));
+    await rejectsStream(open(key, stored.subarray(0, HEADER_BYTES + 2 * SEALED)));
+    await rejectsStream(open(key, stored.subarray(0, 10)));
+    await rejectsStream(open(key, Buffer.alloc(0)));
+    // A range reader given a size that the stored body no longer has.
+    const cut = stored.subarray(0, HEADER_BYTES + 2 * SEALED);
+    await assert.rejects(range(key, cut, size, 0, size - 1));
+    // Claiming the body is shorter than it is: the segment that would be last was not sealed as final.
+    await rejectsStream(range(key, stored, 2 * S, 0, 2 * S - 1));
+  });
+
+  it('reordered or duplicated segments are detected', async () => {
+    const size = 3 * S;
+    const stored = await seal(key, randomBytes(size));
+    const seg = (i: number) => stored.subarray(HEADER_BYTES + i * SEALED, HEADER_BYTES + (i + 1) * SEALED);
+    const header = stored.subarray(0, HEADER_BYTES);
+    await rejectsStream(open(key, Buffer.concat([header, seg(1), seg(0), seg(2)])));
+    await rejectsStream(open(key, Buffer.concat([header, seg(0), seg(0), seg(2)])));
+    await rejectsStream(range(key, Buffer.concat([header, seg(1), seg(0), seg(2)]), size, S, S + 1));
+  });
+
+  it('a flipped bit anywhere (header, ciphertext, tag) fails authentication', async () => {
+    const size = S + 500;
+    const stored = await seal(key, randomBytes(size));
+    for (const at of [9, HEADER_BYTES, HEADER_BYTES + 1000, HEADER_BYTES + SEALED - 1, HEADER_BYTES + SEALED + 3, stored.length - 1]) {
+      const bad = Buffer.from(stored);
+      bad[at]! ^= 0x04;
+      await rejectsStream(open(key, bad));
+      await rejectsStream(range(key, bad, size, 0, size - 1));
+    }
+  });
+
+  it('a changed magic, version or segment size is refused before any decryption', async () => {
+    const stored = await seal(key, randomBytes(100));
+    for (const [at, value] of [[0, 0x41], [4, 0x02], [5, 17], [6, 1]] as const) {
+      const bad = Buffer.from(stored);
+      bad[at] = value;
+      await assert.rejects(open(key, bad), ObjectStreamError);
+    }
+  });
+
+  it('the wrong key or the wrong context fails; the same plaintext never gives the same bytes', async () => {
+    const plaintext = randomBytes(1000);
+    const stored = await seal(key, plaintext, 1000, Buffer.from('part 1'));
+    assert.deepEqual(await open(key, stored, Buffer.from('part 1')), plaintext);
+    await rejectsStream(open(key, stored, Buffer.from('part 2')));
+    await rejectsStream(open(key, stored));
+    await rejectsStream(open(randomBytes(32), stored, Buffer.from('part 1')));
+    const again = await seal(key, plaintext, 1000, Buffer.from('part 1'));
+    assert.notDeepEqual(again, stored);
+    assert.equal(stored.includes(plaintext.subarray(0, 16)), false);
+  });
+
+  it('refuses keys that are not 256 bits', () => {
+    assert.throws(() => createEncryptStream(randomBytes(16)), RangeError);
+    assert.throws(() => createDecryptStream(randomBytes(31)), RangeError);
+  });
+});

@@ -1,0 +1,327 @@
+/**
+ * Object bodies at rest: segmented AES-256-GCM, after MinIO's DARE (Data At Rest Encryption).
+ * A body is cut into fixed-size segments, each sealed on its own, so a range read decrypts only
+ * the segments it covers, memory stays flat whatever the object's size, and a stored body that was
+ * truncated, extended, reordered or altered is detected instead of being returned as data.
+ *
+ * ## Format, version 0x01
+ *
+ * ```
+ *   blob    = header || segment_0 || segment_1 || ... || segment_{n-1}
+ *
+ *   header (20 bytes)
+ *   offset  length  field
+ *   0       4       magic "CFOB" (Coffer object body)
+ *   4       1       version = 0x01
+ *   5       1       log2(segment size) = 16 (64 KiB), the only size version 0x01 allows
+ *   6       2       reserved, zero
+ *   8       12      base nonce, random for every stream
+ *
+ *   segment_i = AES-256-GCM(key, nonce_i, aad_i, plaintext_i) ciphertext || 16-byte tag
+ *   nonce_i   = base nonce with its last 4 bytes XORed with uint32be(i)
+ *   aad_i     = header || uint32be(i) || final_i || context
+ *   final_i   = 0x01 for the last segment, 0x00 for every other
+ * ```
+ *
+ * - Every segment but the last holds exactly 65,536 plaintext bytes; the last holds 1..65,536,
+ *   except for an empty body, which is exactly one final segment of 0 bytes. A body of exactly k
+ *   segments' worth ends with a full final segment, never an extra empty one. So the stored size is
+ *   a function of the plaintext size: `20 + max(1, ceil(P / 65536)) * 16 + P` (see
+ *   {@link encryptedSize}), and a range maps to stored offsets without reading anything.
+ * - The key is a per-object random data key (the caller seals it, e.g. with the root key's Sealer
+ *   under an AAD naming the object version), never used for another body.
+ * - The header is authenticated as part of every segment's AAD, so a changed version, segment size
+ *   or nonce fails the first segment. The sequence number in the nonce and the AAD binds each
+ *   segment to its place: a reordered or duplicated segment fails. The final flag makes a body cut
+ *   at a segment boundary fail (its new last segment was sealed as not final), and so does a body
+ *   with segments appended (the old last segment now has a successor but was sealed as final).
+ * - `context` binds a stream to its place in a larger whole (e.g. a part number of a multipart
+ *   object), so streams sealed under one data key cannot be swapped with each other.
+ * - Plaintext is released only after its segment's tag verified (node:crypto's `final()`).
+ * - 2^32 segments of 64 KiB (256 TiB) bound one stream, far above S3's 5 TiB object limit.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+
+/** Plaintext bytes in every segment but the last. */
+export const SEGMENT_SIZE = 64 * 1024;
+export const HEADER_BYTES = 20;
+export const TAG_BYTES = 16;
+const MAGIC = Buffer.from('CFOB', 'latin1');
+const VERSION = 0x01;
+const SEGMENT_LOG2 = 16;
+const NONCE_BYTES = 12;
+const KEY_BYTES = 32;
+const MAX_SEGMENTS = 2 ** 32;
+const SEALED_SEGMENT = SEGMENT_SIZE + TAG_BYTES;
+
+/** A stored body that is not what was written: truncated, extended, reordered, altered or of an unknown format. */
+export class ObjectStreamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ObjectStreamError';
+  }
+}
+
+/** How many segments a body of `plaintextSize` bytes has (an empty body has one). */
+export function segmentCount(plaintextSize: number): number {
+  return Math.max(1, Math.ceil(plaintextSize / SEGMENT_SIZE));
+}
+
+/** The stored size of a body of `plaintextSize` bytes. */
+export function encryptedSize(plaintextSize: number): number {
+  return HEADER_BYTES + segmentCount(plaintextSize) * TAG_BYTES + plaintextSize;
+}
+
+function checkKey(key: Buffer): void {
+  if (key.length !== KEY_BYTES) throw new RangeError(`object data keys are ${KEY_BYTES} bytes`);
+}
+
+function newHeader(): Buffer {
+  const header = Buffer.alloc(HEADER_BYTES);
+  MAGIC.copy(header, 0);
+  header[4] = VERSION;
+  header[5] = SEGMENT_LOG2;
+  randomBytes(NONCE_BYTES).copy(header, 8);
+  return header;
+}
+
+/** Checks a stored header and returns it; ObjectStreamError if it is not a version 0x01 header. */
+function parseHeader(header: Buffer): Buffer {
+  if (header.length < HEADER_BYTES) throw new ObjectStreamError('stored body is truncated: incomplete header');
+  if (!header.subarray(0, 4).equals(MAGIC)) throw new ObjectStreamError('stored body has no object-stream header');
+  if (header[4] !== VERSION) throw new ObjectStreamError(`stored body has unknown format version ${header[4]}`);
+  if (header[5] !== SEGMENT_LOG2 || header[6] !== 0 || header[7] !== 0) throw new ObjectStreamError('stored body header is not valid for version 1');
+  return header.subarray(0, HEADER_BYTES);
+}
+
+function nonceFor(header: Buffer, index: number): Buffer {
+  const nonce = Buffer.from(header.subarray(8, 8 + NONCE_BYTES));
+  nonce.writeUInt32BE((nonce.readUInt32BE(8) ^ index) >>> 0, 8);
+  return nonce;
+}
+
+function aadFor(header: Buffer, index: number, final: boolean, context: Buffer): Buffer {
+  const aad = Buffer.alloc(HEADER_BYTES + 5 + context.length);
+  header.copy(aad, 0);
+  aad.writeUInt32BE(index, HEADER_BYTES);
+  aad[HEADER_BYTES + 4] = final ? 1 : 0;
+  context.copy(aad, HEADER_BYTES + 5);
+  return aad;
+}
+
+/** Opens one sealed segment; its plaintext only once the tag verified. */
+function openSegment(key: Buffer, header: Buffer, index: number, final: boolean, context: Buffer, sealed: Buffer): Buffer {
+  if (sealed.length < TAG_BYTES) throw new ObjectStreamError('stored body is truncated: incomplete segment');
+  const decipher = createDecipheriv('aes-256-gcm', key, nonceFor(header, index), { authTagLength: TAG_BYTES });
+  decipher.setAAD(aadFor(header, index, final, context));
+  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+  const plaintext = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+  try {
+    decipher.final();
+  } catch {
+    throw new ObjectStreamError(`stored body failed authentication at segment ${index}: altered, truncated, reordered or sealed with another key`);
+  }
+  return plaintext;
+}
+
+/** Bytes queued in arrival order, taken off the front without copying more than once. */
+class ByteQueue {
+  private chunks: Buffer[] = [];
+  length = 0;
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** The first `n` bytes (n <= length), removed from the queue. */
+  take(n: number): Buffer {
+    const first = this.chunks[0];
+    let out: Buffer;
+    if (first && first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let at = 0;
+      while (at < n) {
+        const chunk = this.chunks[0]!;
+        const used = Math.min(chunk.length, n - at);
+        chunk.copy(out, at, 0, used);
+        at += used;
+        if (used === chunk.length) this.chunks.shift();
+        else this.chunks[0] = chunk.subarray(used);
+      }
+    }
+    this.length -= n;
+    return out;
+  }
+}
+
+/**
+ * Plaintext in, stored body out (header, then sealed segments). A full segment is held until the
+ * next byte arrives or the input ends, because only then is it known whether it is the final one.
+ */
+export function createEncryptStream(key: Buffer, context: Buffer = Buffer.alloc(0)): Transform {
+  checkKey(key);
+  const header = newHeader();
+  const queue = new ByteQueue();
+  let index = 0;
+  let started = false;
+  const seal = (stream: Transform, plaintext: Buffer, final: boolean): void => {
+    if (index >= MAX_SEGMENTS) throw new ObjectStreamError('body is too large for one object stream');
+    const cipher = createCipheriv('aes-256-gcm', key, nonceFor(header, index), { authTagLength: TAG_BYTES });
+    cipher.setAAD(aadFor(header, index, final, context));
+    const ciphertext = cipher.update(plaintext);
+    cipher.final();
+    stream.push(Buffer.concat([ciphertext, cipher.getAuthTag()]));
+    index++;
+  };
+  const start = (stream: Transform): void => {
+    if (!started) {
+      stream.push(header);
+      started = true;
+    }
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      try {
+        start(this);
+        queue.push(chunk);
+        // Strictly more than a segment queued: the next segment has a successor, so it is not final.
+        while (queue.length > SEGMENT_SIZE) seal(this, queue.take(SEGMENT_SIZE), false);
+        callback();
+      } catch (err) {
+        callback(err as Error);
+      }
+    },
+    flush(callback: TransformCallback) {
+      try {
+        start(this);
+        seal(this, queue.take(queue.length), true);
+        callback();
+      } catch (err) {
+        callback(err as Error);
+      }
+    },
+  });
+}
+
+/**
+ * A whole stored body in, plaintext out. Fails with ObjectStreamError (destroying the stream) on
+ * any deviation from the format; plaintext already released was authenticated segment by segment.
+ */
+export function createDecryptStream(key: Buffer, context: Buffer = Buffer.alloc(0)): Transform {
+  checkKey(key);
+  const queue = new ByteQueue();
+  let header: Buffer | undefined;
+  let index = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      try {
+        queue.push(chunk);
+        if (!header) {
+          if (queue.length < HEADER_BYTES) return callback();
+          header = parseHeader(queue.take(HEADER_BYTES));
+        }
+        // More than one sealed segment queued: the first is followed by another, so not final.
+        while (queue.length > SEALED_SEGMENT) this.push(openSegment(key, header, index++, false, context, queue.take(SEALED_SEGMENT)));
+        callback();
+      } catch (err) {
+        callback(err as Error);
+      }
+    },
+    flush(callback: TransformCallback) {
+      try {
+        if (!header) throw new ObjectStreamError('stored body is truncated: incomplete header');
+        this.push(openSegment(key, header, index, true, context, queue.take(queue.length)));
+        callback();
+      } catch (err) {
+        callback(err as Error);
+      }
+    },
+  });
+}
+
+/** Reads the stored bytes [start, end] (inclusive) of the body: the blob store's ranged get. */
+export type StoredRangeReader = (start: number, end: number) => Promise<AsyncIterable<Buffer | Uint8Array>>;
+
+/** Where the plaintext bytes [start, end] of a body of `plaintextSize` bytes are stored. */
+export interface SegmentSpan {
+  firstSegment: number;
+  lastSegment: number;
+  /** Stored byte offsets (inclusive) holding those segments. */
+  storedStart: number;
+  storedEnd: number;
+}
+
+/** The segments (and stored bytes) a plaintext range needs; RangeError for a range outside the body. */
+export function segmentSpan(plaintextSize: number, start: number, end: number): SegmentSpan {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end >= plaintextSize) {
+    throw new RangeError(`range ${start}-${end} is outside a body of ${plaintextSize} bytes`);
+  }
+  const firstSegment = Math.floor(start / SEGMENT_SIZE);
+  const lastSegment = Math.floor(end / SEGMENT_SIZE);
+  const lastLength = Math.min(SEGMENT_SIZE, plaintextSize - lastSegment * SEGMENT_SIZE);
+  return {
+    firstSegment,
+    lastSegment,
+    storedStart: HEADER_BYTES + firstSegment * SEALED_SEGMENT,
+    storedEnd: HEADER_BYTES + lastSegment * SEALED_SEGMENT + lastLength + TAG_BYTES - 1,
+  };
+}
+
+/**
+ * The plaintext bytes [start, end] (inclusive) of a stored body of `plaintextSize` bytes, reading
+ * and opening only the segments that hold them (plus the header). `plaintextSize` comes from the
+ * object's metadata: a wrong one fails authentication (the final flag would not match), never
+ * returns wrong bytes. A range may be empty only for an empty body (start = 0, end = -1), which
+ * still authenticates the body's single empty segment.
+ */
+export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize: number, start: number, end: number, context: Buffer = Buffer.alloc(0)): Readable {
+  checkKey(key);
+  const empty = plaintextSize === 0 && start === 0 && end === -1;
+  const span = empty ? { firstSegment: 0, lastSegment: 0, storedStart: HEADER_BYTES, storedEnd: HEADER_BYTES + TAG_BYTES - 1 } : segmentSpan(plaintextSize, start, end);
+  const lastIndex = segmentCount(plaintextSize) - 1;
+  async function* generate(): AsyncGenerator<Buffer> {
+    // The header first: from the same read when the span starts at the first segment.
+    const readFrom = span.firstSegment === 0 ? 0 : span.storedStart;
+    const queue = new ByteQueue();
+    let header = readFrom === 0 ? undefined : parseHeader(await readAll(await read(0, HEADER_BYTES - 1), HEADER_BYTES));
+    let index = span.firstSegment;
+    let offset = index * SEGMENT_SIZE;
+    const storedLength = (i: number): number => (i === lastIndex ? plaintextSize - i * SEGMENT_SIZE : SEGMENT_SIZE) + TAG_BYTES;
+    for await (const chunk of await read(readFrom, span.storedEnd)) {
+      queue.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (!header) {
+        if (queue.length < HEADER_BYTES) continue;
+        header = parseHeader(queue.take(HEADER_BYTES));
+      }
+      while (index <= span.lastSegment && queue.length >= storedLength(index)) {
+        const plaintext = openSegment(key, header, index, index === lastIndex, context, queue.take(storedLength(index)));
+        const from = Math.max(0, start - offset);
+        const to = Math.min(plaintext.length, end - offset + 1);
+        if (to > from) yield plaintext.subarray(from, to);
+        offset += plaintext.length;
+        index++;
+      }
+    }
+    if (index <= span.lastSegment || queue.length > 0) throw new ObjectStreamError('stored body is truncated');
+  }
+  return Readable.from(generate(), { objectMode: false });
+}
+
+async function readAll(source: AsyncIterable<Buffer | Uint8Array>, expected: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    parts.push(buf);
+    size += buf.length;
+  }
+  if (size !== expected) throw new ObjectStreamError('stored body is truncated: incomplete header');
+  return Buffer.concat(parts, size);
+}

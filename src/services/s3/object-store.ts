@@ -1,0 +1,287 @@
+/**
+ * Object versions over Kysely (tables in migrations/0003-s3.ts). Every change that makes a version
+ * visible or removes one is a single transaction, read-check-write: the versioning state, the
+ * write's preconditions and the bucket's existence are read inside it, so concurrent writers
+ * serialize and a reader sees either the old version or the new one, never a mix. Blobs a
+ * transaction stops referencing are queued in `s3_blob_garbage` by that same transaction.
+ */
+import type { Tag } from '../../generated/s3/shapes.js';
+import type { Db } from '../../store/database.js';
+import type { Acl } from './acl.js';
+import type { BlobRef } from './body.js';
+import type { Versioning } from './bucket-store.js';
+import type { StoredChecksum } from './checksums.js';
+import type { EncryptionDescriptor } from './encryption.js';
+import { noSuchBucket } from './errors.js';
+import { newVersionId, NULL_VERSION } from './names.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../store/database.js';
+import type { S3ObjectsTable } from './tables.js';
+
+/** Content headers and user metadata stored with a version. */
+export interface ObjectMetadata {
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  /** ISO-8601. */
+  expires?: string;
+  websiteRedirectLocation?: string;
+  /** x-amz-meta-* (names lower-case, without the prefix). */
+  user: Record<string, string>;
+}
+
+export interface ObjectVersion {
+  /** Internal identity (AAD of the sealed data key); never on the wire. */
+  id: string;
+  bucket: string;
+  key: string;
+  versionId: string;
+  seq: number;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  size: number;
+  /** Unquoted. */
+  etag: string;
+  lastModified: Date;
+  ownerAccount: string;
+  storageClass: string;
+  metadata: ObjectMetadata;
+  checksum: StoredChecksum | null;
+  tags: Tag[];
+  acl: Acl;
+  encryption: EncryptionDescriptor | null;
+  partsCount: number | null;
+}
+
+/** A version about to be written: everything but what the store assigns. */
+export type NewVersion = Omit<ObjectVersion, 'versionId' | 'seq' | 'isLatest' | 'deleteMarker'>;
+
+type Row = S3ObjectsTable;
+type Tx = Transaction<Database>;
+
+function fromRow(row: Row): ObjectVersion {
+  return {
+    id: row.id,
+    bucket: row.bucket,
+    key: row.key,
+    versionId: row.version_id,
+    seq: Number(row.seq),
+    isLatest: Number(row.is_latest) === 1,
+    deleteMarker: Number(row.delete_marker) === 1,
+    size: Number(row.size),
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+    ownerAccount: row.owner_account,
+    storageClass: row.storage_class,
+    metadata: JSON.parse(row.metadata) as ObjectMetadata,
+    checksum: row.checksum ? (JSON.parse(row.checksum) as StoredChecksum) : null,
+    tags: JSON.parse(row.tags) as Tag[],
+    acl: JSON.parse(row.acl) as Acl,
+    encryption: row.encryption ? (JSON.parse(row.encryption) as EncryptionDescriptor) : null,
+    partsCount: row.parts_count === null ? null : Number(row.parts_count),
+  };
+}
+
+function toRow(v: ObjectVersion): Row {
+  return {
+    id: v.id, bucket: v.bucket, key: v.key, version_id: v.versionId, seq: v.seq,
+    is_latest: v.isLatest ? 1 : 0, delete_marker: v.deleteMarker ? 1 : 0, size: v.size, etag: v.etag,
+    last_modified: v.lastModified.toISOString(), owner_account: v.ownerAccount, storage_class: v.storageClass,
+    metadata: JSON.stringify(v.metadata), checksum: v.checksum ? JSON.stringify(v.checksum) : null,
+    tags: JSON.stringify(v.tags), acl: JSON.stringify(v.acl),
+    encryption: v.encryption ? JSON.stringify(v.encryption) : null, parts_count: v.partsCount,
+  };
+}
+
+/** The outcome of a delete: what S3 reports, and the blobs to remove once committed. */
+export interface DeleteOutcome {
+  deleteMarker: boolean;
+  versionId?: string;
+  garbage: string[];
+}
+
+/**
+ * The smallest string above every string that starts with `prefix`, in code point order (which is
+ * UTF-8 byte order, the order S3 lists keys in and SQLite compares text in); undefined when none.
+ */
+export function prefixEnd(prefix: string): string | undefined {
+  const points = Array.from(prefix);
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      points.push(String.fromCodePoint(last + 1 === 0xd800 ? 0xe000 : last + 1));
+      return points.join('');
+    }
+  }
+  return undefined;
+}
+
+/** Where a listing resumes: after a key (exclusive), or at a key (inclusive). */
+export interface ListCursor {
+  after?: string;
+  from?: string;
+}
+
+export class ObjectStore {
+  constructor(private readonly db: Db) {}
+
+  /** The current version of a key (possibly a delete marker). */
+  async latest(bucket: string, key: string): Promise<ObjectVersion | undefined> {
+    return latestIn(this.db, bucket, key);
+  }
+
+  async byVersion(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined> {
+    const row = await this.db.selectFrom('s3_objects').selectAll()
+      .where('bucket', '=', bucket).where('key', '=', key).where('version_id', '=', versionId).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async blobsOf(objectId: string): Promise<BlobRef[]> {
+    const rows = await this.db.selectFrom('s3_object_blobs').selectAll().where('object_id', '=', objectId).orderBy('seq').execute();
+    return rows.map((r) => ({ seq: Number(r.seq), blobId: r.blob_id, size: Number(r.size) }));
+  }
+
+  /**
+   * Makes `version` (with its body `blobs`) the current version of its key. `check` sees the
+   * current version inside the transaction and throws to refuse (conditional writes). Unless
+   * versioning is Enabled the write replaces the null version, whose blobs become garbage.
+   */
+  async put(version: NewVersion, blobs: BlobRef[], check?: (current: ObjectVersion | undefined) => void): Promise<{ version: ObjectVersion; garbage: string[] }> {
+    return this.db.transaction().execute(async (tx) => {
+      const versioning = await versioningIn(tx, version.bucket);
+      check?.(await latestIn(tx, version.bucket, version.key));
+      const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
+      const garbage = versionId === NULL_VERSION ? await removeIn(tx, version.bucket, version.key, NULL_VERSION) : [];
+      const stored = await insertLatest(tx, { ...version, versionId, deleteMarker: false });
+      if (blobs.length > 0) {
+        await tx.insertInto('s3_object_blobs').values(blobs.map((b) => ({ object_id: stored.id, seq: b.seq, blob_id: b.blobId, size: b.size }))).execute();
+      }
+      await queueGarbage(tx, garbage);
+      return { version: stored, garbage };
+    });
+  }
+
+  /**
+   * DeleteObject. With a version id, that version is removed for good. Without one: an
+   * unversioned bucket loses the object, a versioned one gets a delete marker (a suspended one's
+   * marker replaces the null version).
+   */
+  async delete(bucket: string, key: string, versionId: string | undefined, marker: Omit<NewVersion, 'bucket' | 'key'>): Promise<DeleteOutcome> {
+    return this.db.transaction().execute(async (tx) => {
+      const versioning = await versioningIn(tx, bucket);
+      if (versionId !== undefined) {
+        const target = await tx.selectFrom('s3_objects').select(['delete_marker']).where('bucket', '=', bucket).where('key', '=', key)
+          .where('version_id', '=', versionId).executeTakeFirst();
+        const garbage = await removeIn(tx, bucket, key, versionId);
+        await queueGarbage(tx, garbage);
+        return { deleteMarker: Number(target?.delete_marker ?? 0) === 1, versionId, garbage };
+      }
+      if (versioning === null) {
+        const garbage = await removeIn(tx, bucket, key, NULL_VERSION);
+        await queueGarbage(tx, garbage);
+        return { deleteMarker: false, garbage };
+      }
+      const id = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
+      const garbage = id === NULL_VERSION ? await removeIn(tx, bucket, key, NULL_VERSION) : [];
+      await insertLatest(tx, { ...marker, bucket, key, versionId: id, deleteMarker: true });
+      await queueGarbage(tx, garbage);
+      return { deleteMarker: true, versionId: id, garbage };
+    });
+  }
+
+  async updateTags(objectId: string, tags: Tag[]): Promise<void> {
+    await this.db.updateTable('s3_objects').set({ tags: JSON.stringify(tags) }).where('id', '=', objectId).execute();
+  }
+
+  async updateAcl(objectId: string, acl: Acl): Promise<void> {
+    await this.db.updateTable('s3_objects').set({ acl: JSON.stringify(acl) }).where('id', '=', objectId).execute();
+  }
+
+  /** Current, non-deleted versions under `prefix`, in key order, from `cursor`, at most `limit`. */
+  async listCurrent(bucket: string, prefix: string, cursor: ListCursor, limit: number): Promise<ObjectVersion[]> {
+    let query = this.db.selectFrom('s3_objects').selectAll()
+      .where('bucket', '=', bucket).where('is_latest', '=', 1).where('delete_marker', '=', 0);
+    if (prefix !== '') query = query.where('key', '>=', prefix);
+    const end = prefixEnd(prefix);
+    if (prefix !== '' && end !== undefined) query = query.where('key', '<', end);
+    if (cursor.after !== undefined) query = query.where('key', '>', cursor.after);
+    if (cursor.from !== undefined) query = query.where('key', '>=', cursor.from);
+    return (await query.orderBy('key').limit(limit).execute()).map(fromRow);
+  }
+
+  /**
+   * Every version (markers included) under `prefix`, by key then newest first, resuming after
+   * the version `afterSeq` of `cursor.after` when given.
+   */
+  async listVersions(bucket: string, prefix: string, cursor: ListCursor & { afterSeq?: number }, limit: number): Promise<ObjectVersion[]> {
+    let query = this.db.selectFrom('s3_objects').selectAll().where('bucket', '=', bucket);
+    if (prefix !== '') query = query.where('key', '>=', prefix);
+    const end = prefixEnd(prefix);
+    if (prefix !== '' && end !== undefined) query = query.where('key', '<', end);
+    const { after, afterSeq, from } = cursor;
+    if (after !== undefined && afterSeq !== undefined) {
+      query = query.where((eb) => eb.or([eb('key', '>', after), eb.and([eb('key', '=', after), eb('seq', '<', afterSeq)])]));
+    } else if (after !== undefined) {
+      query = query.where('key', '>', after);
+    }
+    if (from !== undefined) query = query.where('key', '>=', from);
+    return (await query.orderBy('key').orderBy('seq', 'desc').limit(limit).execute()).map(fromRow);
+  }
+
+  /** Blobs queued for deletion (by a committed transaction or one whose cleanup failed). */
+  async garbage(limit: number): Promise<string[]> {
+    return (await this.db.selectFrom('s3_blob_garbage').select('blob_id').orderBy('created_at').limit(limit).execute()).map((r) => r.blob_id);
+  }
+
+  async clearGarbage(blobIds: string[]): Promise<void> {
+    if (blobIds.length > 0) await this.db.deleteFrom('s3_blob_garbage').where('blob_id', 'in', blobIds).execute();
+  }
+}
+
+async function latestIn(db: Db | Tx, bucket: string, key: string): Promise<ObjectVersion | undefined> {
+  const row = await db.selectFrom('s3_objects').selectAll()
+    .where('bucket', '=', bucket).where('key', '=', key).where('is_latest', '=', 1).executeTakeFirst();
+  return row ? fromRow(row) : undefined;
+}
+
+/** The bucket's versioning state, read in the transaction; NoSuchBucket if it was deleted meanwhile. */
+async function versioningIn(tx: Tx, bucket: string): Promise<Versioning> {
+  const row = await tx.selectFrom('s3_buckets').select('versioning').where('name', '=', bucket).executeTakeFirst();
+  if (!row) throw noSuchBucket(bucket);
+  return row.versioning as Versioning;
+}
+
+/** Inserts a version as the newest of its key and makes it the current one. */
+async function insertLatest(tx: Tx, v: Omit<ObjectVersion, 'seq' | 'isLatest'>): Promise<ObjectVersion> {
+  const top = await tx.selectFrom('s3_objects').select((eb) => eb.fn.max('seq').as('seq'))
+    .where('bucket', '=', v.bucket).where('key', '=', v.key).executeTakeFirst();
+  const seq = Number(top?.seq ?? 0) + 1;
+  await tx.updateTable('s3_objects').set({ is_latest: 0 }).where('bucket', '=', v.bucket).where('key', '=', v.key).where('is_latest', '=', 1).execute();
+  const stored: ObjectVersion = { ...v, seq, isLatest: true };
+  await tx.insertInto('s3_objects').values(toRow(stored)).execute();
+  return stored;
+}
+
+/** Removes one version; if it was the current one, the newest remaining becomes current. Returns its blobs. */
+async function removeIn(tx: Tx, bucket: string, key: string, versionId: string): Promise<string[]> {
+  const row = await tx.selectFrom('s3_objects').select(['id', 'is_latest']).where('bucket', '=', bucket).where('key', '=', key)
+    .where('version_id', '=', versionId).executeTakeFirst();
+  if (!row) return [];
+  const blobs = (await tx.selectFrom('s3_object_blobs').select('blob_id').where('object_id', '=', row.id).execute()).map((r) => r.blob_id);
+  await tx.deleteFrom('s3_object_blobs').where('object_id', '=', row.id).execute();
+  await tx.deleteFrom('s3_objects').where('id', '=', row.id).execute();
+  if (Number(row.is_latest) === 1) {
+    const next = await tx.selectFrom('s3_objects').select('id').where('bucket', '=', bucket).where('key', '=', key)
+      .orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    if (next) await tx.updateTable('s3_objects').set({ is_latest: 1 }).where('id', '=', next.id).execute();
+  }
+  return blobs;
+}
+
+async function queueGarbage(tx: Tx, blobIds: string[]): Promise<void> {
+  if (blobIds.length === 0) return;
+  const now = new Date().toISOString();
+  await tx.insertInto('s3_blob_garbage').values(blobIds.map((blob_id) => ({ blob_id, created_at: now }))).execute();
+}

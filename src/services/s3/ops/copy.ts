@@ -1,0 +1,109 @@
+/**
+ * CopyObject: the source is decrypted segment by segment and re-encrypted under a new data key for
+ * the destination (whose encryption may differ), streaming, then committed like a PutObject.
+ */
+import type { CopyObjectOutput, CopyObjectRequest } from '../../../generated/s3/shapes.js';
+import type { RequestContext } from '../../../server/context.js';
+import { checksumMembers, planChecksum, type StoredChecksum } from '../checksums.js';
+import { checkReadConditions, writeCondition } from '../conditional.js';
+import { corruptBody, invalidArgument, invalidRequest, MAX_PUT_BYTES, noSuchKey, noSuchVersion } from '../errors.js';
+import { metadataFrom } from '../metadata.js';
+import { checkKey, checkVersionId } from '../names.js';
+import type { ObjectVersion } from '../object-store.js';
+import { newObjectId, quoteEtag, reportedVersionId, requireBucket, type S3Deps } from '../context.js';
+import { parseTaggingHeader } from '../tagging.js';
+import { NoSuchBlobError } from '../../../store/blobs.js';
+import { dataKey } from './objects-read.js';
+import { commitVersion, newVersionFields } from './objects-write.js';
+import type { Bucket } from '../bucket-store.js';
+
+/** `x-amz-copy-source`: `[/]bucket/key[?versionId=id]`, URL-encoded. */
+export interface CopySource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+}
+
+/** Parses `x-amz-copy-source`; InvalidArgument as S3 words it when there is no bucket and key. */
+export function parseCopySource(header: string): CopySource {
+  const invalid = () => invalidArgument('Invalid copy source object key', 'x-amz-copy-source', 'x-amz-copy-source');
+  const q = header.indexOf('?');
+  const path = q < 0 ? header : header.slice(0, q);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path.replace(/^\//, ''));
+  } catch {
+    throw invalid();
+  }
+  const slash = decoded.indexOf('/');
+  if (slash <= 0 || slash === decoded.length - 1) throw invalid();
+  const params = new URLSearchParams(q < 0 ? '' : header.slice(q + 1));
+  const versionId = params.get('versionId') ?? undefined;
+  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
+}
+
+/** The version a copy reads: as GetObject, except a delete marker named by id is InvalidRequest. */
+async function sourceVersion(deps: S3Deps, bucket: Bucket, source: CopySource): Promise<ObjectVersion> {
+  if (source.versionId === undefined) {
+    const current = await deps.objects.latest(bucket.name, source.key);
+    if (!current || current.deleteMarker) throw noSuchKey(source.key);
+    return current;
+  }
+  checkVersionId(source.versionId);
+  const version = await deps.objects.byVersion(bucket.name, source.key, source.versionId);
+  if (!version) throw noSuchVersion(source.key, source.versionId);
+  if (version.deleteMarker) throw invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
+  return version;
+}
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html */
+export async function copyObject(deps: S3Deps, ctx: RequestContext, input: CopyObjectRequest): Promise<CopyObjectOutput> {
+  const bucket = await requireBucket(deps, input.Bucket, input.ExpectedBucketOwner);
+  checkKey(input.Key);
+  const source = parseCopySource(input.CopySource);
+  const sourceBucket = await requireBucket(deps, source.bucket, input.ExpectedSourceBucketOwner);
+  const from = await sourceVersion(deps, sourceBucket, source);
+  checkReadConditions({
+    IfMatch: input.CopySourceIfMatch, IfNoneMatch: input.CopySourceIfNoneMatch,
+    IfModifiedSince: input.CopySourceIfModifiedSince, IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+  }, from, deps.clock.now(), true);
+  if (from.size > MAX_PUT_BYTES) {
+    throw invalidRequest(`The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}`);
+  }
+  const replaceMetadata = input.MetadataDirective === 'REPLACE';
+  const sameObject = sourceBucket.name === bucket.name && source.key === input.Key;
+  const changes = replaceMetadata || input.StorageClass !== undefined || input.WebsiteRedirectLocation !== undefined
+    || input.ServerSideEncryption !== undefined || input.SSECustomerAlgorithm !== undefined || input.SSEKMSKeyId !== undefined;
+  if (sameObject && !changes && bucket.versioning !== 'Enabled') {
+    throw invalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+  }
+  const check = writeCondition(input.IfMatch, input.IfNoneMatch, input.Key);
+  check?.(await deps.objects.latest(bucket.name, input.Key));
+  const metadata = replaceMetadata ? metadataFrom(input) : from.metadata;
+  const tags = input.TaggingDirective === 'REPLACE' ? (input.Tagging !== undefined ? parseTaggingHeader(input.Tagging) : []) : from.tags;
+  const { acl, ownerAccount } = await newVersionFields(deps, ctx, bucket, input);
+  // The copy keeps the source's checksum algorithm unless the request names another.
+  const plan = planChecksum({ ChecksumAlgorithm: input.ChecksumAlgorithm ?? from.checksum?.algorithm });
+
+  const plaintext = await deps.bodies.read(await deps.objects.blobsOf(from.id), dataKey(deps, from)).catch((err: unknown) => {
+    throw err instanceof NoSuchBlobError ? corruptBody() : err;
+  });
+  const id = newObjectId();
+  const { key, descriptor } = deps.keyring.create(id, input);
+  const written = await deps.bodies.write(plaintext, key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
+  const checksum: StoredChecksum = { ...written.checksum, type: 'FULL_OBJECT' };
+  const version = await commitVersion(deps, {
+    id, bucket: bucket.name, key: input.Key, size: written.size, etag: written.md5.toString('hex'),
+    lastModified: deps.clock.now(), ownerAccount,
+    storageClass: input.StorageClass ?? (replaceMetadata ? 'STANDARD' : from.storageClass),
+    // The website redirect is never copied: it is the request's or none.
+    metadata: { ...metadata, websiteRedirectLocation: input.WebsiteRedirectLocation },
+    checksum, tags, acl, encryption: descriptor, partsCount: null,
+  }, [{ seq: 1, blobId: written.blobId, size: written.size }], check);
+  return {
+    CopyObjectResult: { ETag: quoteEtag(version.etag), LastModified: version.lastModified, ...checksumMembers(version.checksum) },
+    CopySourceVersionId: reportedVersionId(sourceBucket, from),
+    VersionId: reportedVersionId(bucket, version),
+    ...deps.keyring.response(version.encryption),
+  };
+}

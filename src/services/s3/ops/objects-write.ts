@@ -1,0 +1,117 @@
+/**
+ * PutObject: the body streams through the digests and the at-rest encryption into a new blob
+ * (durable before `put` resolves); only once it ended cleanly and every digest checked out is the
+ * version row committed, in one transaction. On any failure the blob is deleted: nothing is
+ * visible and nothing is left behind.
+ */
+import type { Readable } from 'node:stream';
+import type { PutObjectOutput, PutObjectRequest } from '../../../generated/s3/shapes.js';
+import type { RequestContext } from '../../../server/context.js';
+import { aclFromRequest, checkAclAllowed, privateAcl, type Acl } from '../acl.js';
+import type { BlobRef, WrittenBlob } from '../body.js';
+import type { Bucket } from '../bucket-store.js';
+import { checksumMembers, planChecksum, trailerChecksum, type ChecksumPlan, type StoredChecksum } from '../checksums.js';
+import { writeCondition } from '../conditional.js';
+import { badDigestChecksum, badDigestMd5, entityTooLarge, invalidDigest, MAX_PUT_BYTES, notImplementedError } from '../errors.js';
+import { metadataFrom } from '../metadata.js';
+import { checkKey } from '../names.js';
+import type { NewVersion, ObjectVersion } from '../object-store.js';
+import { newObjectId, newObjectOwner, quoteEtag, requireBucket, type S3Deps } from '../context.js';
+import { parseTaggingHeader } from '../tagging.js';
+
+/** The decoded Content-MD5 (16 bytes); InvalidDigest for anything else. */
+export function contentMd5(value: string | undefined): Buffer | undefined {
+  if (value === undefined) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 16 || bytes.toString('base64') !== value.trim()) throw invalidDigest(value);
+  return bytes;
+}
+
+/** Checks what the client claimed about the body against what arrived; the checksum to store. */
+export function verifyDigests(written: WrittenBlob, md5: Buffer | undefined, plan: ChecksumPlan, body: unknown): StoredChecksum {
+  if (md5 && !md5.equals(written.md5)) throw badDigestMd5(md5.toString('hex'), written.md5.toString('base64'));
+  if (plan.expected !== undefined && plan.expected !== written.checksum.value) throw badDigestChecksum(plan.algorithm);
+  // A trailer checksum was verified by the aws-chunked decoder; it names the algorithm when no header did.
+  const verified = typeof (body as { checksums?: unknown })?.checksums === 'function'
+    ? trailerChecksum((body as { checksums(): Record<string, string> }).checksums()) : undefined;
+  const checksum = verified && verified.algorithm !== written.checksum.algorithm ? verified : written.checksum;
+  return { ...checksum, type: 'FULL_OBJECT' };
+}
+
+/** Everything about a new version except its body: shared by PutObject and CopyObject. */
+export async function newVersionFields(deps: S3Deps, ctx: RequestContext, bucket: Bucket, input: PutObjectRequest | Omit<PutObjectRequest, 'Body'>): Promise<{ acl: Acl; ownerAccount: string }> {
+  const ownerAccount = newObjectOwner(ctx, bucket);
+  const ownerId = await deps.accounts.canonicalId(ownerAccount);
+  const bucketOwnerId = await deps.accounts.canonicalId(bucket.accountId);
+  const acl = await aclFromRequest(input, ownerId, bucketOwnerId, (id) => deps.accounts.isKnown(id));
+  checkAclAllowed(acl, bucket.objectOwnership, bucketOwnerId);
+  return { acl: acl ?? privateAcl(ownerId), ownerAccount };
+}
+
+/** Commits a written body as the key's new current version; deletes the blob if that fails. */
+export async function commitVersion(deps: S3Deps, version: NewVersion, blobs: BlobRef[], check?: (current: ObjectVersion | undefined) => void): Promise<ObjectVersion> {
+  try {
+    const { version: stored, garbage } = await deps.objects.put(version, blobs, check);
+    await collectGarbage(deps, garbage);
+    return stored;
+  } catch (err) {
+    await deps.bodies.delete(blobs.map((b) => b.blobId));
+    throw err;
+  }
+}
+
+/** Deletes blobs a committed transaction stopped referencing and clears them from the queue. */
+export async function collectGarbage(deps: S3Deps, blobIds: string[]): Promise<void> {
+  if (blobIds.length === 0) return;
+  await deps.objects.clearGarbage(await deps.bodies.delete(blobIds));
+}
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html */
+export async function putObject(deps: S3Deps, ctx: RequestContext, input: PutObjectRequest): Promise<PutObjectOutput> {
+  const body: Readable | Buffer = input.Body ?? Buffer.alloc(0);
+  try {
+    return await put(deps, ctx, input, body);
+  } catch (err) {
+    // Refused before the body was read: drain it so the client reads the answer, not a reset.
+    if (!Buffer.isBuffer(body) && !body.readableEnded && !body.destroyed) body.on('error', () => undefined).resume();
+    throw err;
+  }
+}
+
+async function put(deps: S3Deps, ctx: RequestContext, input: PutObjectRequest, body: Readable | Buffer): Promise<PutObjectOutput> {
+  const bucket = await requireBucket(deps, input.Bucket, input.ExpectedBucketOwner);
+  checkKey(input.Key);
+  if (input.WriteOffsetBytes !== undefined) throw notImplementedError('x-amz-write-offset-bytes');
+  if (input.ContentLength !== undefined && input.ContentLength > MAX_PUT_BYTES) throw entityTooLarge(input.ContentLength);
+  const md5 = contentMd5(input.ContentMD5);
+  const plan = planChecksum(input);
+  const check = writeCondition(input.IfMatch, input.IfNoneMatch, input.Key);
+  // Fail fast on a precondition that already fails; it is checked again when committing.
+  check?.(await deps.objects.latest(bucket.name, input.Key));
+  const metadata = metadataFrom(input);
+  const tags = input.Tagging !== undefined ? parseTaggingHeader(input.Tagging) : [];
+  const { acl, ownerAccount } = await newVersionFields(deps, ctx, bucket, input);
+
+  const id = newObjectId();
+  const { key, descriptor } = deps.keyring.create(id, input);
+  const written = await deps.bodies.write(body, key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
+  const blobs = [{ seq: 1, blobId: written.blobId, size: written.size }];
+  let checksum: StoredChecksum;
+  try {
+    checksum = verifyDigests(written, md5, plan, body);
+  } catch (err) {
+    await deps.bodies.delete([written.blobId]);
+    throw err;
+  }
+  const version = await commitVersion(deps, {
+    id, bucket: bucket.name, key: input.Key, size: written.size, etag: written.md5.toString('hex'),
+    lastModified: deps.clock.now(), ownerAccount, storageClass: input.StorageClass ?? 'STANDARD',
+    metadata, checksum, tags, acl, encryption: descriptor, partsCount: null,
+  }, blobs, check);
+  return {
+    ETag: quoteEtag(version.etag),
+    ...checksumMembers(version.checksum),
+    ...deps.keyring.response(version.encryption),
+    VersionId: version.versionId === 'null' ? undefined : version.versionId,
+  };
+}

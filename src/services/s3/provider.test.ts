@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { Sealer } from '../../crypto/root-key.js';
+import { AwsError } from '../../errors.js';
+import { Clock } from '../../server/clock.js';
+import type { RequestContext } from '../../server/context.js';
+import { migrate, openSqlite, type Db } from '../../store/database.js';
+import { FsBlobStore } from '../../store/fs/fs-blob-store.js';
+import type { S3Deps } from './context.js';
+import { S3Provider } from './provider.js';
+import { s3Deps } from './service.js';
+
+const ACCOUNT = '123456789012';
+
+function ctx(): RequestContext {
+  return {
+    requestId: 'r', service: 's3', operation: 'op', region: 'us-east-1', accountId: ACCOUNT,
+    principal: { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, principalId: ACCOUNT },
+    sourceIp: '127.0.0.1', userAgent: 'test', receivedAt: new Date(), secureTransport: false,
+  } as RequestContext;
+}
+
+async function text(body: unknown): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of body as Readable) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+/** Rejects with the S3 error `code`. */
+async function rejectsWith(p: Promise<unknown>, code: string, status?: number): Promise<AwsError> {
+  let caught: unknown;
+  await assert.rejects(p, (err) => {
+    caught = err;
+    return err instanceof AwsError && err.code === code && (status === undefined || err.status === status);
+  });
+  return caught as AwsError;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+describe('S3 provider over the embedded store', () => {
+  let dir: string;
+  let db: Db;
+  let deps: S3Deps;
+  let s3: S3Provider;
+  const c = ctx();
+  const put = (Bucket: string, Key: string, body: Buffer | string, extra: Record<string, unknown> = {}) => {
+    const bytes = Buffer.from(body);
+    return s3.putObject(c, { Bucket, Key, Body: Readable.from([bytes]), ContentLength: bytes.length, ...extra });
+  };
+  const blobFiles = async () => (await filesUnder(join(dir, 'blobs'))).filter((f) => !f.includes(`${join('blobs', 'tmp')}`));
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'coffer-s3-'));
+    db = await openSqlite(join(dir, 'coffer.sqlite'));
+    await migrate(db);
+    await db.insertInto('accounts').values({ id: ACCOUNT, name: 't', canonical_user_id: 'c'.repeat(64), created_at: new Date().toISOString() }).execute();
+    deps = s3Deps({
+      db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(),
+      config: {} as never, log: pino({ level: 'silent' }),
+    });
+    s3 = new S3Provider(deps);
+    await s3.createBucket(c, { Bucket: 'unit-bucket' });
+  });
+  after(async () => {
+    await db.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stores bodies encrypted: the plaintext is nowhere on disk, and reads give it back', async () => {
+    const marker = `plaintext-marker-${randomBytes(8).toString('hex')}`;
+    const body = Buffer.from(marker.repeat(5000));
+    const out = await put('unit-bucket', 'secret.txt', body);
+    assert.equal(out.ETag, `"${createHash('md5').update(body).digest('hex')}"`);
+    assert.equal(out.ServerSideEncryption, 'AES256');
+    for (const file of await filesUnder(dir)) assert.equal((await readFile(file)).includes(marker), false, file);
+    const got = await s3.getObject(c, { Bucket: 'unit-bucket', Key: 'secret.txt' });
+    assert.deepEqual(await text(got.Body), body);
+  });
+
+  it('a stored body altered on disk is refused, never returned', async () => {
+    await put('unit-bucket', 'tamper.bin', randomBytes(200_000));
+    const version = (await deps.objects.latest('unit-bucket', 'tamper.bin'))!;
+    const [blob] = await deps.objects.blobsOf(version.id);
+    const file = (await blobFiles()).find((f) => f.endsWith(blob!.blobId))!;
+    const bytes = await readFile(file);
+    bytes[30]! ^= 1;
+    await writeFile(file, bytes);
+    await rejectsWith(s3.getObject(c, { Bucket: 'unit-bucket', Key: 'tamper.bin' }), 'InternalError', 500);
+    // A range that avoids the altered segment still reads: each segment stands alone.
+    const tail = await s3.getObject(c, { Bucket: 'unit-bucket', Key: 'tamper.bin', Range: 'bytes=150000-150009' });
+    assert.equal((await text(tail.Body)).length, 10);
+  });
+
+  it('Content-MD5 and checksum mismatches are refused and leave no blob behind', async () => {
+    const before = (await blobFiles()).length;
+    await rejectsWith(put('unit-bucket', 'md5', 'abc', { ContentMD5: createHash('md5').update('abd').digest('base64') }), 'BadDigest');
+    await rejectsWith(put('unit-bucket', 'crc', 'abc', { ChecksumCRC32: 'AAAAAA==' }), 'BadDigest');
+    await rejectsWith(put('unit-bucket', 'md5', 'abc', { ContentMD5: 'nope' }), 'InvalidDigest');
+    assert.equal((await blobFiles()).length, before);
+    await rejectsWith(s3.headObject(c, { Bucket: 'unit-bucket', Key: 'md5' }), 'NoSuchKey', 404);
+  });
+
+  it('overwriting an unversioned object deletes the old body', async () => {
+    await put('unit-bucket', 'over', 'one');
+    const before = (await blobFiles()).length;
+    await put('unit-bucket', 'over', 'two');
+    assert.equal((await blobFiles()).length, before);
+    assert.equal((await text((await s3.getObject(c, { Bucket: 'unit-bucket', Key: 'over' })).Body)).toString(), 'two');
+    assert.deepEqual(await deps.objects.garbage(10), []);
+  });
+
+  it('versioning: versions, delete markers, the null version, version-id reads and deletes', async () => {
+    await s3.createBucket(c, { Bucket: 'versioned-unit' });
+    const v0 = await put('versioned-unit', 'k', 'null version');
+    assert.equal(v0.VersionId, undefined);
+    await s3.putBucketVersioning(c, { Bucket: 'versioned-unit', VersioningConfiguration: { Status: 'Enabled' } });
+    const v1 = await put('versioned-unit', 'k', 'one');
+    const v2 = await put('versioned-unit', 'k', 'two');
+    assert.ok(v1.VersionId && v2.VersionId && v1.VersionId !== v2.VersionId);
+    const del = await s3.deleteObject(c, { Bucket: 'versioned-unit', Key: 'k' });
+    assert.equal(del.DeleteMarker, true);
+    const gone = await rejectsWith(s3.getObject(c, { Bucket: 'versioned-unit', Key: 'k' }), 'NoSuchKey', 404);
+    assert.equal(gone.headers['x-amz-delete-marker'], 'true');
+    const onMarker = await rejectsWith(s3.headObject(c, { Bucket: 'versioned-unit', Key: 'k', VersionId: del.VersionId }), 'MethodNotAllowed', 405);
+    assert.equal(onMarker.headers['x-amz-delete-marker'], 'true');
+    assert.equal((await text((await s3.getObject(c, { Bucket: 'versioned-unit', Key: 'k', VersionId: v1.VersionId })).Body)).toString(), 'one');
+    assert.equal((await text((await s3.getObject(c, { Bucket: 'versioned-unit', Key: 'k', VersionId: 'null' })).Body)).toString(), 'null version');
+    await rejectsWith(s3.getObject(c, { Bucket: 'versioned-unit', Key: 'k', VersionId: 'A'.repeat(32) }), 'NoSuchVersion', 404);
+    await rejectsWith(s3.getObject(c, { Bucket: 'versioned-unit', Key: 'k', VersionId: 'bad' }), 'InvalidArgument', 400);
+
+    const listed = await s3.listObjectVersions(c, { Bucket: 'versioned-unit' });
+    assert.deepEqual(listed.Versions?.map((v) => [v.VersionId, v.IsLatest]), [[v2.VersionId, false], [v1.VersionId, false], ['null', false]]);
+    assert.deepEqual(listed.DeleteMarkers?.map((m) => [m.VersionId, m.IsLatest]), [[del.VersionId, true]]);
+
+    // Removing the marker makes the newest version current again.
+    const undo = await s3.deleteObject(c, { Bucket: 'versioned-unit', Key: 'k', VersionId: del.VersionId });
+    assert.deepEqual([undo.DeleteMarker, undo.VersionId], [true, del.VersionId]);
+    assert.equal((await text((await s3.getObject(c, { Bucket: 'versioned-unit', Key: 'k' })).Body)).toString(), 'two');
+
+    // Suspended: a write replaces the null version; the others stay.
+    await s3.putBucketVersioning(c, { Bucket: 'versioned-unit', VersioningConfiguration: { Status: 'Suspended' } });
+    const s1 = await put('versioned-unit', 'k', 'suspended');
+    assert.equal(s1.VersionId, undefined);
+    const after = await s3.listObjectVersions(c, { Bucket: 'versioned-unit' });
+    assert.deepEqual(after.Versions?.map((v) => v.VersionId), ['null', v2.VersionId, v1.VersionId]);
+    await rejectsWith(s3.deleteBucket(c, { Bucket: 'versioned-unit' }), 'BucketNotEmpty', 409);
+  });
+
+  it('lists by prefix and delimiter across pages, in UTF-8 byte order', async () => {
+    await s3.createBucket(c, { Bucket: 'list-unit' });
+    const keys = ['a/1', 'a/2', 'a/b/3', 'b', 'c/4', 'c/5', 'd', 'é', '\u{1F600}', '\uFF21'];
+    for (const key of keys) await put('list-unit', key, key);
+    const flat = await s3.listObjectsV2(c, { Bucket: 'list-unit' });
+    // Code point order: U+FF21 sorts before U+1F600 in UTF-8, though not in UTF-16.
+    assert.deepEqual(flat.Contents?.map((o) => o.Key), ['a/1', 'a/2', 'a/b/3', 'b', 'c/4', 'c/5', 'd', 'é', '\uFF21', '\u{1F600}']);
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.listObjectsV2(c, { Bucket: 'list-unit', Delimiter: '/', MaxKeys: 2, ContinuationToken: token });
+      seen.push(...(page.CommonPrefixes ?? []).map((p) => p.Prefix!), ...(page.Contents ?? []).map((o) => o.Key!));
+      assert.ok((page.KeyCount ?? 0) <= 2);
+      token = page.NextContinuationToken;
+      assert.equal(page.IsTruncated, token !== undefined);
+    } while (token);
+    assert.deepEqual(seen.sort(), ['a/', 'b', 'c/', 'd', 'é', '\uFF21', '\u{1F600}'].sort());
+    const v1 = await s3.listObjects(c, { Bucket: 'list-unit', Delimiter: '/', Prefix: 'a/', MaxKeys: 2 });
+    assert.deepEqual([v1.Contents?.map((o) => o.Key), v1.CommonPrefixes?.map((p) => p.Prefix), v1.IsTruncated, v1.NextMarker], [['a/1', 'a/2'], undefined, true, 'a/2']);
+    const v1next = await s3.listObjects(c, { Bucket: 'list-unit', Delimiter: '/', Prefix: 'a/', Marker: 'a/2' });
+    assert.deepEqual([v1next.Contents, v1next.CommonPrefixes?.map((p) => p.Prefix), v1next.IsTruncated], [[], ['a/b/'], false]);
+    await rejectsWith(s3.listObjectsV2(c, { Bucket: 'list-unit', ContinuationToken: 'garbage!' }), 'InvalidArgument');
+  });
+
+  it('copies re-encrypt under a new key; conditional writes hold', async () => {
+    await put('unit-bucket', 'src', 'copy me', { ContentType: 'text/plain', Metadata: { a: '1' } });
+    const copied = await s3.copyObject(c, { Bucket: 'unit-bucket', Key: 'dst', CopySource: '/unit-bucket/src' });
+    assert.equal(copied.CopyObjectResult?.ETag, `"${createHash('md5').update('copy me').digest('hex')}"`);
+    const head = await s3.headObject(c, { Bucket: 'unit-bucket', Key: 'dst' });
+    assert.deepEqual([head.ContentType, head.Metadata], ['text/plain', { a: '1' }]);
+    const src = (await deps.objects.latest('unit-bucket', 'src'))!;
+    const dst = (await deps.objects.latest('unit-bucket', 'dst'))!;
+    assert.notEqual(src.encryption!.sealedKey, dst.encryption!.sealedKey);
+    await rejectsWith(s3.copyObject(c, { Bucket: 'unit-bucket', Key: 'src', CopySource: 'unit-bucket/src' }), 'InvalidRequest');
+    await rejectsWith(put('unit-bucket', 'src', 'x', { IfNoneMatch: '*' }), 'PreconditionFailed', 412);
+    await rejectsWith(put('unit-bucket', 'src', 'x', { IfMatch: '"0123"' }), 'PreconditionFailed', 412);
+    await rejectsWith(put('unit-bucket', 'absent', 'x', { IfMatch: '"0123"' }), 'NoSuchKey', 404);
+    await put('unit-bucket', 'src', 'y', { IfMatch: `"${src.etag}"` });
+  });
+
+  it('the garbage sweep deletes queued blobs', async () => {
+    await put('unit-bucket', 'queued', 'bytes');
+    const version = (await deps.objects.latest('unit-bucket', 'queued'))!;
+    const [blob] = await deps.objects.blobsOf(version.id);
+    // As if a crash came between the commit that dropped the reference and the delete.
+    await db.deleteFrom('s3_object_blobs').where('object_id', '=', version.id).execute();
+    await db.insertInto('s3_blob_garbage').values({ blob_id: blob!.blobId, created_at: new Date().toISOString() }).execute();
+    const { buildS3 } = await import('./service.js');
+    const job = buildS3({ db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(), config: {} as never, log: pino({ level: 'silent' }) }).background[0]!;
+    await job.runOnce();
+    await job.stop();
+    assert.equal((await blobFiles()).some((f) => f.endsWith(blob!.blobId)), false);
+    assert.deepEqual(await deps.objects.garbage(10), []);
+  });
+});
