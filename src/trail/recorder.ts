@@ -26,6 +26,17 @@ export interface CallRecord {
   status: number;
   /** The resources the operation's action names. */
   resources?: string[];
+  /**
+   * The AWS service that made this call on the principal's behalf (`s3.amazonaws.com` for the
+   * KMS calls of SSE-KMS): the event then shows it as AWS does (`invokedBy`, source address).
+   */
+  invokedBy?: string;
+  /** The request's Host header: S3 events name it in requestParameters and tlsDetails. */
+  host?: string;
+  /** Present when the request came over TLS. */
+  tls?: { version: string; cipherSuite: string };
+  /** S3 only: how the request was signed, the bytes it moved, and `x-amz-id-2`. */
+  s3?: { authMethod?: 'AuthHeader' | 'QueryString'; bytesIn?: number; bytesOut?: number; hostId?: string };
 }
 
 /** Where the gateway hands every finished call. Must not throw; may batch and write later. */

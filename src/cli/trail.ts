@@ -1,0 +1,73 @@
+/**
+ * `coffer trail verify`: checks the event history's hash chain in a data directory (see
+ * src/trail/chain.ts). Read-only: it never migrates, creates or repairs anything, and may run
+ * while a server uses the same directory (it reads one consistent snapshot).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadRootKey, rootKeyFingerprint, Sealer } from '../crypto/root-key.js';
+import { openSqlite } from '../store/database.js';
+import { verifyChain, type VerifyReport } from '../trail/verify.js';
+
+/** Exit codes: 0 intact, 1 tampering found, 2 could not verify. */
+const TAMPERED = 1;
+const CANNOT = 2;
+
+/**
+ * The sealer, if the root key can be had without creating one: a key file that does not exist
+ * yet means the directory has no sealed checkpoint worth checking either.
+ */
+async function sealerFor(dataDir: string, db: Awaited<ReturnType<typeof openSqlite>>): Promise<Sealer | undefined> {
+  const env = process.env;
+  if (!env.COFFER_ROOT_KEY && !env.COFFER_ROOT_PASSPHRASE && !existsSync(join(dataDir, 'root.key'))) return undefined;
+  const { key } = await loadRootKey({ dataDir, env });
+  const stored = await db.selectFrom('meta').select('value').where('key', '=', 'root_key_fingerprint').executeTakeFirst();
+  if (stored && stored.value !== rootKeyFingerprint(key)) {
+    throw new Error('the root key is not the one this data directory was created with');
+  }
+  return new Sealer(key);
+}
+
+function print(report: VerifyReport): void {
+  for (const p of report.problems) process.stdout.write(`TAMPERED (${p.kind}): ${p.message}\n`);
+  const range = report.head ? ` (seq 1 to ${report.head.seq})` : '';
+  if (report.problems.length > 0) {
+    process.stdout.write(`Event history verification FAILED: ${report.problems.length} problem(s) among ${report.events} events${range}.\n`);
+    return;
+  }
+  const tail = report.checkpoint === 'ok'
+    ? 'the head matches the checkpoint sealed with the root key'
+    : 'the sealed checkpoint was NOT checked (no root key available: set COFFER_ROOT_KEY or COFFER_ROOT_PASSPHRASE)';
+  process.stdout.write(`Verified ${report.events} events${range}: hash chain intact; ${tail}.\n`);
+}
+
+export function registerTrailCommands(program: Command): void {
+  const trail = program.command('trail').description('the CloudTrail event history');
+  trail
+    .command('verify')
+    .description('recompute the event hash chain and report edited, inserted or deleted events')
+    .option('--data-dir <dir>', 'the data directory (COFFER_DATA_DIR, default ./coffer-data)')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { dataDir?: string; json?: boolean }) => {
+      const dataDir = resolve(opts.dataDir ?? process.env.COFFER_DATA_DIR ?? './coffer-data');
+      const file = join(dataDir, 'coffer.sqlite');
+      if (!existsSync(file)) {
+        process.stderr.write(`coffer: no Coffer database in ${dataDir}\n`);
+        process.exitCode = CANNOT;
+        return;
+      }
+      const db = await openSqlite(file);
+      try {
+        const report = await verifyChain(db, await sealerFor(dataDir, db));
+        if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+        else print(report);
+        process.exitCode = report.problems.length > 0 ? TAMPERED : 0;
+      } catch (err) {
+        process.stderr.write(`coffer: cannot verify the event history: ${(err as Error).message}\n`);
+        process.exitCode = CANNOT;
+      } finally {
+        await db.destroy();
+      }
+    });
+}

@@ -1,0 +1,48 @@
+/**
+ * Builds CloudTrail from the runtime: the event store and the recorder the gateway hands every
+ * call to, the CloudTrail API, and the background jobs (the recorder's flush; trail delivery).
+ */
+import type { ServiceBinding } from '../../server/gateway.js';
+import type { Background, Runtime } from '../../server/services.js';
+import type { CallRecorder } from '../../trail/recorder.js';
+import { TrailDelivery } from '../../trail/delivery.js';
+import { trailSettings } from '../../trail/settings.js';
+import { SigningKeys } from '../../trail/signing-keys.js';
+import { TrailStore } from '../../trail/store.js';
+import { TrailWriter } from '../../trail/writer.js';
+import { cloudtrailActions } from './actions.js';
+import type { CloudTrailDeps } from './deps.js';
+import { trailDirectory } from './directory.js';
+import { CloudTrailProvider } from './provider.js';
+import { S3TrailBuckets } from './s3-delivery.js';
+
+export interface CloudTrailService {
+  binding: ServiceBinding;
+  /** The gateway's CallRecorder; absent when recording is switched off (benchmarks only). */
+  recorder?: CallRecorder;
+  /** The recorder first: a clock advance writes pending events before delivery reads them. */
+  background: Background[];
+}
+
+/**
+ * With S3's binding, CreateTrail checks the bucket and its policy and logging trails deliver log
+ * and digest files into it; without it, trails keep their settings and status but deliver nothing.
+ * The binding may be passed as a function, read on first use: CloudTrail can then be built before
+ * S3, and S3 handed the recorder (for the KMS calls it makes on a caller's behalf).
+ */
+export function buildCloudTrail(rt: Runtime, options: { s3?: ServiceBinding | (() => ServiceBinding) } = {}): CloudTrailService {
+  const settings = trailSettings(process.env);
+  const events = new TrailStore(rt.db, rt.sealer);
+  const writer = new TrailWriter(events, trailDirectory(rt.db), rt.log, { flushMs: settings.flushMs });
+  const keys = new SigningKeys(rt.db, rt.sealer, rt.clock);
+  const binding = options.s3;
+  const s3 = binding && new S3TrailBuckets(typeof binding === 'function' ? binding : () => binding, rt.clock);
+  const deps: CloudTrailDeps = { db: rt.db, clock: rt.clock, events, flush: () => writer.flush(), keys, buckets: s3 };
+  const background: Background[] = [writer];
+  if (s3) background.push(new TrailDelivery({ db: rt.db, events, keys, sink: s3, clock: rt.clock, log: rt.log, settings }));
+  return {
+    binding: { provider: new CloudTrailProvider(deps), actions: cloudtrailActions },
+    recorder: settings.recording ? writer : undefined,
+    background,
+  };
+}

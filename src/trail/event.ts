@@ -1,0 +1,202 @@
+/**
+ * One CloudTrail event, built from the gateway's CallRecord the way AWS writes it: field order,
+ * identity per principal type, redacted parameters, read-only flag, resources and category.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
+ *
+ * Building happens in two steps. {@link draftEvent} runs synchronously when the call finishes,
+ * so the decoded input and output (which may hold plaintexts) are reduced to their loggable parts
+ * at once and never queued. {@link finishEvent} adds who called and which account receives the
+ * event, which for failed signatures and anonymous S3 calls needs a lookup done off the request
+ * path.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServiceName } from '../model/registry.js';
+import { createdResources, eventCategory, eventName, eventRegion, eventSource, isReadOnly, resourceName, resourceType, type EventCategory } from './classify.js';
+import { lookupUsername, trailTime, userIdentity, type TrailPrincipal } from './identity.js';
+import { requestParameters, responseElements, s3AdditionalEventData } from './params.js';
+import type { CallRecord } from './recorder.js';
+
+/**
+ * The event-record format version. 1.11 is the current one (CloudTrail record contents); Coffer
+ * writes only fields that version defines.
+ */
+export const EVENT_VERSION = '1.11';
+
+/** The columns LookupEvents filters on, derived from the event itself. */
+export interface EventIndex {
+  eventId: string;
+  eventTime: Date;
+  /** The account that receives the event (recipientAccountId). */
+  accountId: string;
+  region: string;
+  eventName: string;
+  eventSource: string;
+  readOnly: boolean;
+  username?: string;
+  accessKeyId?: string;
+  category: EventCategory;
+  resources: Array<{ type?: string; name: string; arn: string }>;
+}
+
+/** A finished event: its JSON exactly as stored and delivered, and its index. */
+export interface TrailEvent {
+  json: string;
+  index: EventIndex;
+}
+
+/** Everything about a call except who made it and who receives it. No secrets. */
+export interface EventDraft {
+  service: ServiceName;
+  operation: string;
+  eventId: string;
+  eventTime: Date;
+  region: string;
+  sourceIp: string;
+  userAgent: string;
+  requestId: string;
+  accessKeyId?: string;
+  invokedBy?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown>;
+  readOnly: boolean;
+  category: EventCategory;
+  resourceArns: string[];
+  tls?: { version: string; cipherSuite: string };
+  host?: string;
+  /** The S3 bucket the call named: an anonymous call's event goes to the bucket's owner. */
+  bucket?: string;
+}
+
+/**
+ * The loggable facts of a call, or undefined when CloudTrail has nothing to record (the request
+ * never named an operation of the service).
+ */
+export function draftEvent(call: CallRecord): EventDraft | undefined {
+  if (!call.operation) return undefined;
+  const withOp = call as CallRecord & { operation: string };
+  const readOnly = isReadOnly(call.service, call.operation);
+  const input = call.input as Record<string, unknown> | undefined;
+  return {
+    service: call.service,
+    operation: call.operation,
+    eventId: randomUUID(),
+    eventTime: call.eventTime,
+    region: eventRegion(call.service, call.region),
+    sourceIp: normalizeIp(call.sourceIp),
+    userAgent: call.userAgent,
+    requestId: call.requestId,
+    accessKeyId: call.accessKeyId ?? call.principal?.accessKeyId,
+    invokedBy: call.invokedBy,
+    errorCode: call.error?.code,
+    errorMessage: call.error ? call.error.message : undefined,
+    requestParameters: requestParameters(withOp),
+    responseElements: responseElements(withOp, readOnly),
+    additionalEventData: s3AdditionalEventData(call),
+    readOnly,
+    category: eventCategory(call.service, call.operation),
+    resourceArns: [...(call.resources ?? []), ...createdResources(call.service, call.operation, call.output)].filter((arn) => arn.startsWith('arn:')),
+    tls: call.tls,
+    host: call.host,
+    bucket: call.service === 's3' && typeof input?.Bucket === 'string' ? input.Bucket : undefined,
+  };
+}
+
+/** Node reports IPv4 peers of a dual-stack socket as `::ffff:a.b.c.d`; AWS logs `a.b.c.d`. */
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** The `resources` array: S3 object events also name the bucket (with its owner), as AWS does. */
+function eventResources(draft: EventDraft, recipient: string): Array<{ ARN: string; accountId?: string; type?: string }> {
+  const arns = [...new Set(draft.resourceArns)];
+  for (const arn of draft.resourceArns) {
+    if (resourceType(arn) !== 'AWS::S3::Object') continue;
+    const bucketArn = arn.slice(0, arn.indexOf('/'));
+    if (!arns.includes(bucketArn)) arns.push(bucketArn);
+  }
+  return arns.map((arn) => {
+    const type = resourceType(arn);
+    const account = arn.split(':')[4];
+    const accountId = account || (type === 'AWS::S3::Bucket' ? recipient : undefined);
+    return { ARN: arn, ...(accountId ? { accountId } : {}), ...(type ? { type } : {}) };
+  });
+}
+
+/**
+ * Completes a draft. `principal` is who signed (null: anonymous, or an AWS service when the draft
+ * says invokedBy); `recipientAccountId` is the account whose event history receives it.
+ */
+export function finishEvent(draft: EventDraft, principal: TrailPrincipal | null, recipientAccountId: string): TrailEvent {
+  const s3 = draft.service === 's3';
+  const resources = eventResources(draft, recipientAccountId);
+  const event: Record<string, unknown> = {
+    eventVersion: EVENT_VERSION,
+    userIdentity: userIdentity(principal, draft.accessKeyId, draft.invokedBy),
+    eventTime: trailTime(draft.eventTime),
+    eventSource: eventSource(draft.service),
+    eventName: eventName(draft.service, draft.operation),
+    awsRegion: draft.region,
+    sourceIPAddress: draft.invokedBy ?? draft.sourceIp,
+    // S3 brackets the user agent; calls made by a service show the service.
+    userAgent: draft.invokedBy ?? (s3 ? `[${draft.userAgent}]` : draft.userAgent),
+  };
+  if (draft.errorCode) {
+    event.errorCode = draft.errorCode;
+    event.errorMessage = draft.errorMessage;
+  }
+  event.requestParameters = draft.requestParameters;
+  event.responseElements = draft.responseElements;
+  if (draft.additionalEventData) event.additionalEventData = draft.additionalEventData;
+  event.requestID = draft.requestId;
+  event.eventID = draft.eventId;
+  event.readOnly = draft.readOnly;
+  if (resources.length > 0) event.resources = resources;
+  event.eventType = 'AwsApiCall';
+  event.managementEvent = draft.category === 'Management';
+  event.recipientAccountId = recipientAccountId;
+  event.eventCategory = draft.category;
+  if (draft.tls) {
+    event.tlsDetails = { tlsVersion: draft.tls.version, cipherSuite: draft.tls.cipherSuite, ...(draft.host ? { clientProvidedHostHeader: draft.host } : {}) };
+  }
+  return {
+    json: JSON.stringify(event),
+    index: {
+      eventId: draft.eventId,
+      eventTime: new Date(event.eventTime as string),
+      accountId: recipientAccountId,
+      region: draft.region,
+      eventName: event.eventName as string,
+      eventSource: event.eventSource as string,
+      readOnly: draft.readOnly,
+      username: lookupUsername(principal, draft.invokedBy),
+      accessKeyId: (principal || draft.invokedBy) ? draft.accessKeyId : undefined,
+      category: draft.category,
+      resources: resources.map((r) => ({ type: r.type, name: resourceName(r.ARN, r.type), arn: r.ARN })),
+    },
+  };
+}
+
+/** Both steps at once, for a call whose principal is known. */
+export function buildEvent(call: CallRecord, recipientAccountId = call.principal?.accountId ?? ''): TrailEvent | undefined {
+  const draft = draftEvent(call);
+  return draft && finishEvent(draft, call.principal, recipientAccountId);
+}
+
+/** Re-derives the index from stored JSON: verify compares it with the indexed columns. */
+export function indexOf(json: string): Omit<EventIndex, 'username' | 'accessKeyId' | 'resources'> & { accessKeyId?: string } {
+  const e = JSON.parse(json) as Record<string, any>;
+  return {
+    eventId: e.eventID,
+    eventTime: new Date(e.eventTime),
+    accountId: e.recipientAccountId,
+    region: e.awsRegion,
+    eventName: e.eventName,
+    eventSource: e.eventSource,
+    readOnly: e.readOnly,
+    accessKeyId: e.userIdentity?.accessKeyId,
+    category: e.eventCategory,
+  };
+}

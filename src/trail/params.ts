@@ -1,0 +1,178 @@
+/**
+ * `requestParameters`, `responseElements` and S3's `additionalEventData`, built from the decoded
+ * input and output and the service model, with every secret left out.
+ *
+ * What is left out, and why:
+ * - members whose shape the model marks `sensitive` (KMS Plaintext, IAM/STS secret access keys
+ *   and passwords, S3 SSE-C keys, ...);
+ * - every blob and stream: CloudTrail never logs binary payloads (KMS CiphertextBlob and key
+ *   material, S3 object bodies);
+ * - the members named in {@link OMITTED_MEMBERS}, wherever they appear, because AWS omits them
+ *   (or they are secrets) even where the model does not mark them: session tokens, SSE-C key
+ *   digests, passwords;
+ * - the response of read-only operations, which AWS logs as `responseElements: null` (KMS
+ *   Encrypt, Decrypt and GenerateDataKey included), except STS's credential-vending calls.
+ */
+import { loadModel, type ServiceName } from '../model/registry.js';
+import type { ServiceModel, ShapeRef } from '../model/types.js';
+import { resolve } from '../protocols/values.js';
+import type { CallRecord } from './recorder.js';
+
+/** Member names never logged, in any service, at any depth. */
+export const OMITTED_MEMBERS: ReadonlySet<string> = new Set([
+  'SecretAccessKey', 'SessionToken', 'Password', 'NewPassword', 'OldPassword', 'PrivateKey',
+  'Plaintext', 'CiphertextBlob', 'KeyMaterial', 'EncryptedKeyMaterial', 'ImportToken',
+  'KeyStorePassword', 'SSECustomerKey', 'SSECustomerKeyMD5', 'CopySourceSSECustomerKey',
+  'CopySourceSSECustomerKeyMD5', 'SSEKMSEncryptionContext', 'Body',
+  // MFA: the virtual device's seed and QR code, and the one-time codes.
+  'Base32StringSeed', 'QRCodePNG', 'AuthenticationCode1', 'AuthenticationCode2', 'TokenCode',
+]);
+
+/** Read-only operations whose response AWS still logs (with the secret parts left out). */
+const RESPONSE_EVEN_IF_READ_ONLY: Partial<Record<ServiceName, ReadonlySet<string>>> = {
+  sts: new Set(['AssumeRole', 'AssumeRoleWithSAML', 'AssumeRoleWithWebIdentity', 'AssumeRoot', 'GetFederationToken', 'GetSessionToken']),
+};
+
+const OMIT = Symbol('omit');
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * Timestamps inside requestParameters and responseElements are written the way AWS's Java
+ * services print them, in UTC: `Aug 10, 2022, 10:38:27 PM` (KMS CreateKey's keyMetadata).
+ */
+export function javaDate(date: Date): string {
+  const h = date.getUTCHours();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}, ` +
+    `${h % 12 || 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/**
+ * A member name as AWS's Java services log it (java.beans.Introspector.decapitalize):
+ * `KeyId` -> `keyId`, but `AWSAccountId` stays (two leading capitals).
+ */
+export function decapitalize(name: string): string {
+  if (name.length > 1 && name[0] === name[0]!.toUpperCase() && name[1] === name[1]!.toUpperCase() && /[A-Z]/.test(name[1]!)) return name;
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/** One decoded value as CloudTrail logs it, or OMIT. `rename` names structure members. */
+function convert(model: ServiceModel, ref: ShapeRef, value: unknown, rename: (member: string, ref: ShapeRef) => string): unknown {
+  if (value === undefined || value === null) return OMIT;
+  const { shape } = resolve(model, ref);
+  if (shape.sensitive || ref.streaming || shape.streaming) return OMIT;
+  switch (shape.type) {
+    case 'blob':
+      return OMIT;
+    case 'timestamp':
+      return value instanceof Date ? javaDate(value) : value;
+    case 'list': {
+      if (!Array.isArray(value)) return OMIT;
+      return value.map((v) => convert(model, shape.member!, v, rename)).filter((v) => v !== OMIT);
+    }
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        const converted = convert(model, shape.value!, v, rename);
+        if (converted !== OMIT) out[k] = converted;
+      }
+      return out;
+    }
+    case 'structure': {
+      if (shape.document) return value;
+      const out: Record<string, unknown> = {};
+      for (const [name, member] of Object.entries(shape.members ?? {})) {
+        if (OMITTED_MEMBERS.has(name)) continue;
+        const converted = convert(model, member, (value as Record<string, unknown>)[name], rename);
+        if (converted !== OMIT) out[rename(name, member)] = converted;
+      }
+      return out;
+    }
+    default:
+      return value;
+  }
+}
+
+function nonEmpty(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === 'object' && Object.keys(value).length > 0 ? (value as Record<string, unknown>) : null;
+}
+
+/** The input of a JSON / Query / EC2 call, members named as AWS's Java services log them. */
+function genericParameters(model: ServiceModel, ref: ShapeRef | undefined, value: unknown): Record<string, unknown> | null {
+  if (!ref || value === undefined) return null;
+  const converted = convert(model, ref, value, (name) => decapitalize(name));
+  return converted === OMIT ? null : nonEmpty(converted);
+}
+
+/**
+ * S3 logs `bucketName`, `Host` and `key`, the query-string parameters under their wire names
+ * (subresource flags such as `acl` with an empty value, `list-type: 2`), and XML payloads under
+ * their element names. Headers are not logged.
+ */
+function s3Parameters(model: ServiceModel, operation: string, call: CallRecord): Record<string, unknown> | null {
+  const op = model.operations[operation]!;
+  const input = (call.input ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const query = op.http.requestUri.split('?')[1];
+  for (const flag of query ? query.split('&') : []) {
+    const [k, v] = flag.split('=');
+    if (k && k !== 'x-id') out[k] = v ?? '';
+  }
+  const shape = op.input ? model.shapes[op.input.shape] : undefined;
+  for (const [name, member] of Object.entries(shape?.members ?? {})) {
+    if (OMITTED_MEMBERS.has(name) || input[name] === undefined) continue;
+    if (member.location === 'uri') {
+      if (name === 'Bucket') out.bucketName = input[name];
+      else if (name === 'Key') out.key = input[name];
+      continue;
+    }
+    if (member.location === 'querystring' || (!member.location && shape?.payload === name)) {
+      const converted = convert(model, member, input[name], (n, ref) => ref.locationName ?? n);
+      if (converted !== OMIT) out[member.locationName ?? name] = converted;
+    }
+  }
+  if (call.host) out.Host = call.host;
+  return nonEmpty(out);
+}
+
+/** What S3 puts in responseElements: the x-amz-* response headers (encryption, version id). */
+function s3Response(model: ServiceModel, operation: string, output: unknown): Record<string, unknown> | null {
+  const op = model.operations[operation]!;
+  const shape = op.output ? model.shapes[op.output.shape] : undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(shape?.members ?? {})) {
+    const header = member.location === 'header' ? member.locationName?.toLowerCase() : undefined;
+    if (!header?.startsWith('x-amz-') || OMITTED_MEMBERS.has(name)) continue;
+    const converted = convert(model, member, (output as Record<string, unknown>)[name], (n) => n);
+    if (converted !== OMIT) out[header] = converted;
+  }
+  return nonEmpty(out);
+}
+
+export function requestParameters(call: CallRecord & { operation: string }): Record<string, unknown> | null {
+  const model = loadModel(call.service);
+  if (call.service === 's3') return s3Parameters(model, call.operation, call);
+  return genericParameters(model, model.operations[call.operation]?.input, call.input);
+}
+
+export function responseElements(call: CallRecord & { operation: string }, readOnly: boolean): Record<string, unknown> | null {
+  if (call.error || call.output === undefined) return null;
+  if (readOnly && !RESPONSE_EVEN_IF_READ_ONLY[call.service]?.has(call.operation)) return null;
+  const model = loadModel(call.service);
+  if (call.service === 's3') return s3Response(model, call.operation, call.output);
+  return genericParameters(model, model.operations[call.operation]?.output, call.output);
+}
+
+/** S3's `additionalEventData`: signature version, authentication method, bytes moved, host id. */
+export function s3AdditionalEventData(call: CallRecord): Record<string, unknown> | undefined {
+  if (call.service !== 's3' || !call.s3) return undefined;
+  const out: Record<string, unknown> = {};
+  if (call.principal || call.accessKeyId) out.SignatureVersion = 'SigV4';
+  if (call.tls) out.CipherSuite = call.tls.cipherSuite;
+  if (call.s3.bytesIn !== undefined) out.bytesTransferredIn = call.s3.bytesIn;
+  if (call.s3.authMethod) out.AuthenticationMethod = call.s3.authMethod;
+  if (call.s3.hostId) out['x-amz-id-2'] = call.s3.hostId;
+  if (call.s3.bytesOut !== undefined) out.bytesTransferredOut = call.s3.bytesOut;
+  return out;
+}

@@ -1,0 +1,147 @@
+/**
+ * The event history: appends events to the hash chain (chain.ts) in batches, one transaction per
+ * batch, and answers LookupEvents and delivery queries. Rows are never updated or deleted.
+ */
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import type { Sealer } from '../crypto/root-key.js';
+import type { Database, Db } from '../store/database.js';
+import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, sealHead } from './chain.js';
+import type { TrailEvent } from './event.js';
+import { trailTime } from './identity.js';
+import type { TrailEventResourcesTable, TrailEventsTable } from './tables.js';
+
+export type EventRow = Selectable<TrailEventsTable>;
+
+/** LookupEvents' attributes, one at most (AWS allows one). */
+export type LookupAttributeKey = 'EventId' | 'EventName' | 'ReadOnly' | 'Username' | 'ResourceType' | 'ResourceName' | 'EventSource' | 'AccessKeyId';
+
+export interface LookupQuery {
+  accountId: string;
+  region: string;
+  attribute?: { key: LookupAttributeKey; value: string };
+  /** Inclusive bounds; no end: up to the newest event. */
+  start: Date;
+  end?: Date;
+  /** Continue after this event (the last one of the previous page). */
+  after?: { time: string; seq: number };
+  limit: number;
+}
+
+/** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 200;
+
+const EVENT_COLUMNS = [
+  'seq', 'event_id', 'event_time', 'account_id', 'region', 'event_name', 'event_source', 'read_only', 'category',
+  'username', 'access_key_id', 'event_json', 'prev_hash', 'hash',
+] as const satisfies ReadonlyArray<keyof TrailEventsTable>;
+const RESOURCE_COLUMNS = ['seq', 'resource_arn', 'resource_type', 'resource_name'] as const satisfies ReadonlyArray<keyof TrailEventResourcesTable>;
+
+type Row = Record<string, string | number | null>;
+
+export class TrailStore {
+  /**
+   * The text of a multi-row INSERT depends only on the table and the row count: it is compiled
+   * (by Kysely, for the database in use) once per count and reused, which spares the hot path
+   * Kysely's per-value work.
+   */
+  private readonly inserts = new Map<string, string>();
+
+  constructor(private readonly db: Db, private readonly sealer: Sealer) {}
+
+  private async insertRows(tx: Kysely<Database>, table: 'trail_events' | 'trail_event_resources', columns: readonly string[], rows: Row[]): Promise<void> {
+    for (let k = 0; k < rows.length; k += INSERT_CHUNK) {
+      const chunk = rows.slice(k, k + INSERT_CHUNK);
+      const key = `${table}/${chunk.length}`;
+      let text = this.inserts.get(key);
+      if (!text) {
+        const placeholder = Object.fromEntries(columns.map((c) => [c, null]));
+        text = tx.insertInto(table).values(chunk.map(() => placeholder) as never).compile().sql;
+        this.inserts.set(key, text);
+      }
+      await tx.executeQuery(CompiledQuery.raw(text, chunk.flatMap((row) => columns.map((c) => row[c] ?? null))));
+    }
+  }
+
+  /**
+   * Appends events to the chain in one transaction and seals the new head with it. Another node
+   * appending at the same moment makes the insert collide on `seq`; the caller retries.
+   */
+  async append(events: TrailEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      const head = await tx.selectFrom('trail_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      let seq = head?.seq ?? 0;
+      let prev = head?.hash ?? GENESIS_HASH;
+      const rows: EventRow[] = [];
+      const resources: Array<{ seq: number; resource_arn: string; resource_type: string | null; resource_name: string }> = [];
+      for (const event of events) {
+        seq += 1;
+        const hash = chainHash(prev, event.json);
+        const i = event.index;
+        rows.push({
+          seq, event_id: i.eventId, event_time: trailTime(i.eventTime), account_id: i.accountId, region: i.region,
+          event_name: i.eventName, event_source: i.eventSource, read_only: i.readOnly ? 1 : 0, category: i.category,
+          username: i.username ?? null, access_key_id: i.accessKeyId ?? null, event_json: event.json, prev_hash: prev, hash,
+        });
+        const seen = new Set<string>();
+        for (const r of i.resources) {
+          if (seen.has(r.arn)) continue;
+          seen.add(r.arn);
+          resources.push({ seq, resource_arn: r.arn, resource_type: r.type ?? null, resource_name: r.name });
+        }
+        prev = hash;
+      }
+      await this.insertRows(tx, 'trail_events', EVENT_COLUMNS, rows as unknown as Row[]);
+      await this.insertRows(tx, 'trail_event_resources', RESOURCE_COLUMNS, resources);
+      const sealed = sealHead(this.sealer, EVENTS_CHECKPOINT, { seq, hash: prev });
+      await tx.insertInto('trail_checkpoints')
+        .values({ name: EVENTS_CHECKPOINT, seq, hash: prev, sealed })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ seq, hash: prev, sealed }))
+        .execute();
+    });
+  }
+
+  /** The newest seq (0 when the history is empty). */
+  async headSeq(): Promise<number> {
+    const head = await this.db.selectFrom('trail_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return head?.seq ?? 0;
+  }
+
+  /** Management events of one account and Region, newest first, as LookupEvents pages them. */
+  async lookup(q: LookupQuery): Promise<EventRow[]> {
+    let query = this.db.selectFrom('trail_events').selectAll()
+      .where('account_id', '=', q.accountId)
+      .where('region', '=', q.region)
+      .where('category', '=', 'Management')
+      .where('event_time', '>=', trailTime(q.start));
+    if (q.end) query = query.where('event_time', '<=', trailTime(q.end));
+    if (q.after) {
+      const { time, seq } = q.after;
+      query = query.where((eb) => eb.or([eb('event_time', '<', time), eb.and([eb('event_time', '=', time), eb('seq', '<', seq)])]));
+    }
+    const a = q.attribute;
+    if (a) {
+      switch (a.key) {
+        case 'EventId': query = query.where('event_id', '=', a.value); break;
+        case 'EventName': query = query.where('event_name', '=', a.value); break;
+        case 'EventSource': query = query.where('event_source', '=', a.value); break;
+        case 'Username': query = query.where('username', '=', a.value); break;
+        case 'AccessKeyId': query = query.where('access_key_id', '=', a.value); break;
+        case 'ReadOnly': query = query.where('read_only', '=', a.value === 'true' ? 1 : 0); break;
+        case 'ResourceType':
+          query = query.where('seq', 'in', this.db.selectFrom('trail_event_resources').select('seq').where('resource_type', '=', a.value));
+          break;
+        case 'ResourceName':
+          query = query.where('seq', 'in', this.db.selectFrom('trail_event_resources').select('seq')
+            .where((eb) => eb.or([eb('resource_name', '=', a.value), eb('resource_arn', '=', a.value)])));
+          break;
+      }
+    }
+    return query.orderBy('event_time', 'desc').orderBy('seq', 'desc').limit(q.limit).execute();
+  }
+
+  /** Events after `seq`, oldest first: what a trail has not yet delivered. */
+  async after(seq: number, limit: number): Promise<EventRow[]> {
+    return this.db.selectFrom('trail_events').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+  }
+}
