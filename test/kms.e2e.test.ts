@@ -222,11 +222,15 @@ describe('KMS key management (SDK v3)', () => {
     await rejects(send(new K.PutKeyPolicyCommand({ KeyId: meta.KeyId, Policy: lockout })),
       'MalformedPolicyDocumentException', 'The new key policy will not allow you to update the key policy in the future.');
     await rejects(newKey({ Policy: lockout }), 'MalformedPolicyDocumentException', 'The new key policy will not allow you to update the key policy in the future.');
-    await send(new K.PutKeyPolicyCommand({ KeyId: meta.KeyId, Policy: lockout, BypassPolicyLockoutSafetyCheck: true }));
-    assert.equal((await send<K.GetKeyPolicyResponse>(new K.GetKeyPolicyCommand({ KeyId: meta.KeyId }))).Policy, lockout);
-    const wildcard = policy({ Effect: 'Allow', Principal: '*', Action: 'kms:Put*', Resource: '*' });
+    const wildcard = policy({ Effect: 'Allow', Principal: '*', Action: ['kms:Put*', 'kms:Get*'], Resource: '*' });
     await send(new K.PutKeyPolicyCommand({ KeyId: meta.KeyId, Policy: wildcard }));
     await rejects(send(new K.GetKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'other' })), 'NotFoundException', 'No such policy exists');
+    // With the check bypassed the lockout is real: the key policy no longer lets even the root manage the key.
+    await send(new K.PutKeyPolicyCommand({ KeyId: meta.KeyId, Policy: lockout, BypassPolicyLockoutSafetyCheck: true }));
+    await rejects(send(new K.GetKeyPolicyCommand({ KeyId: meta.KeyId })), 'AccessDeniedException');
+    await rejects(send(new K.PutKeyPolicyCommand({ KeyId: meta.KeyId, Policy: allowAll })), 'AccessDeniedException');
+    const encrypted = await send<K.EncryptResponse>(new K.EncryptCommand({ KeyId: meta.KeyId, Plaintext: Buffer.from('still usable') }));
+    assert.ok(encrypted.CiphertextBlob);
   });
 
   it('ListKeys pages with Limit, Marker, Truncated and NextMarker', async () => {

@@ -187,7 +187,10 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   const grantMatch = req.grants?.length ? scan.grantAllows(req.grants) : undefined;
   const result = (decision: EvaluationResult['decision']): EvaluationResult => ({ decision, matchedStatements: scan.matched });
 
-  const owner = req.resourcePolicy?.accountId || arnAccount(req.resource) || p?.accountId;
+  // AWS-owned resources (`arn:aws:iam::aws:policy/...`) belong to no account: they are readable
+  // as if they were the caller's own, never judged cross-account.
+  const resourceAccount = arnAccount(req.resource);
+  const owner = req.resourcePolicy?.accountId || (/^\d{12}$/.test(resourceAccount) ? resourceAccount : '') || p?.accountId;
   const sameAccount = p !== null && p.accountId === owner;
   if (isRoot && sameAccount && req.resourcePolicy?.kind === 'standard' && ROOT_BUCKET_POLICY_ACTIONS.has(scan.action)) return result('allowed');
   if (scan.deny) return result('explicitDeny');

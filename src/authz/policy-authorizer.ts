@@ -27,7 +27,7 @@ export class PolicyAuthorizer implements Authorizer {
       spec.resourcePolicy?.(ctx, input),
       spec.grants?.(ctx, input),
     ]);
-    const context = buildContextKeys(ctx, principal ? policies : undefined, spec.conditions?.(ctx, input));
+    const context = buildContextKeys(ctx, principal ? policies : undefined, await spec.conditions?.(ctx, input));
     // An operation that names no resource is evaluated against "*", never waved through.
     for (const resource of resources.length > 0 ? resources : ['*']) {
       const { decision } = evaluate({
@@ -43,6 +43,7 @@ export class PolicyAuthorizer implements Authorizer {
       });
       if (decision !== 'allowed') return 'deny';
     }
+    for (const extra of (await spec.also?.(ctx, input)) ?? []) if ((await this.authorize(ctx, extra, input)) === 'deny') return 'deny';
     return 'allow';
   }
 }

@@ -11,12 +11,17 @@ export interface ActionSpec<Input = any> {
   resources(ctx: RequestContext, input: Input): string[] | Promise<string[]>;
   /** AWS answers these for any authenticated caller, whatever its policies (sts:GetCallerIdentity). */
   noPermissionRequired?: boolean;
-  /** Service-specific condition keys of this request (`kms:EncryptionContext:k`, `s3:prefix`, ...). */
-  conditions?(ctx: RequestContext, input: Input): Record<string, string | string[]>;
+  /** Service-specific condition keys of this request (`kms:EncryptionContext:k`, `s3:prefix`, ...); async where they describe a stored resource. */
+  conditions?(ctx: RequestContext, input: Input): Record<string, string | string[]> | Promise<Record<string, string | string[]>>;
   /** The resource-based policy that governs the resource (bucket policy, key policy), if any. */
   resourcePolicy?(ctx: RequestContext, input: Input): Promise<ResourcePolicy | undefined>;
   /** KMS grants on the key that may allow this call. */
   grants?(ctx: RequestContext, input: Input): Promise<GrantView[]>;
+  /**
+   * Further authorizations the same request needs, each decided like this one and all required
+   * (kms:ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination).
+   */
+  also?(ctx: RequestContext, input: Input): Promise<Array<ActionSpec<Input>>>;
 }
 
 /** A resource-based policy as the owning service stores it. */

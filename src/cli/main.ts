@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { configFrom, DEFAULT_PORT } from '../server/config.js';
 import { startServer } from '../server/app.js';
+import { registerAccountCommands } from './account.js';
 import { registerTrailCommands } from './trail.js';
 import { registerEnvelopeCommands } from './envelope/index.js';
 
@@ -16,9 +18,11 @@ program
   .option('--data-dir <dir>', 'where metadata, object bodies and the root key live (COFFER_DATA_DIR, default ./coffer-data)')
   .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2+) only (COFFER_TLS_CERT)')
   .option('--tls-key <file>', 'PEM private key for --tls-cert (COFFER_TLS_KEY)')
-  .action(async (opts: { host?: string; port?: string; dataDir?: string; tlsCert?: string; tlsKey?: string }) => {
+  .option('--bootstrap <file>', 'apply a declarative JSON file of accounts, users, keys, policies and roles at start (COFFER_BOOTSTRAP_FILE)')
+  .action(async (opts: { host?: string; port?: string; dataDir?: string; tlsCert?: string; tlsKey?: string; bootstrap?: string }) => {
     const config = configFrom(opts, process.env);
-    const server = await startServer(config);
+    const env = opts.bootstrap ? { ...process.env, COFFER_BOOTSTRAP_FILE: resolve(opts.bootstrap) } : process.env;
+    const server = await startServer(config, env);
     if (server.root.secretAccessKey) {
       // Shown once, on the operator's terminal only: logs never carry the secret.
       const secret = process.stdout.isTTY ? server.root.secretAccessKey : '(see the credentials file)';
@@ -45,6 +49,7 @@ program
   });
 
 registerTrailCommands(program);
+registerAccountCommands(program);
 registerEnvelopeCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -186,9 +186,10 @@ describe('rest-xml encode: what botocore reads back', { skip: hasBotocore() ? fa
       Body: body, ContentLength: 5, ContentType: 'application/octet-stream', ETag: '"etag"', LastModified: DATE,
       Metadata: { owner: 'alice', note: 'a, b' }, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k',
       BucketKeyEnabled: true, VersionId: 'v1', ContentRange: 'bytes 0-4/10', AcceptRanges: 'bytes', TagCount: 2,
-      Expires: DATE, MissingMeta: 1,
+      Expires: DATE, MissingMeta: 1, StatusCode: 206,
     };
     const res = encode('GetObject', output);
+    assert.equal(res.status, 206);
     assert.equal(res.body, body);
     assert.equal(res.headers['Last-Modified'], 'Wed, 01 May 2024 12:30:00 GMT');
     assert.equal(res.headers['x-amz-meta-owner'], 'alice');

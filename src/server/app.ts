@@ -10,6 +10,7 @@ import { migrate, openSqlite } from '../store/database.js';
 import { FsBlobStore } from '../store/fs/fs-blob-store.js';
 import { Clock } from './clock.js';
 import { bootstrapIdentity, type RootCredentials } from './bootstrap.js';
+import { createConsoleHandler, isConsolePath } from './console.js';
 import type { ServerConfig } from './config.js';
 import { Gateway } from './gateway.js';
 import { createLogger, type Logger } from './logger.js';
@@ -41,10 +42,11 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   const wiring = buildServices({ db, sealer, blobs, clock, config, log });
   const { services } = wiring;
   const gateway = new Gateway({
-    config, credentials: new CredentialResolver(db, sealer), services, log,
+    config, credentials: new CredentialResolver(db, sealer, clock), services, log,
     authorizer: wiring.authorizer, recorder: wiring.recorder,
   });
   const testHooks = env.COFFER_TEST_HOOKS === '1';
+  const consoleHandler = createConsoleHandler();
 
   const httpOptions: ServerOptions = {
     // Slow or stalled clients are cut off instead of holding sockets forever.
@@ -61,6 +63,13 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
     if (testHooks && req.url === '/_coffer/test/clock' && req.method === 'POST') {
       advanceClock(req, res, clock, wiring).catch((err) => {
         log.error({ err }, 'test clock failed');
+        res.destroy();
+      });
+      return;
+    }
+    if (isConsolePath(req.url)) {
+      consoleHandler(req, res).catch((err) => {
+        log.error({ err }, 'console failure');
         res.destroy();
       });
       return;

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream';
 import { AuthError, authErrorFor, authErrors, toAwsError, type Protocol } from '../auth/auth-errors.js';
 import { createChunkedDecoder, createSha256Verifier, type ChunkedMode } from '../auth/sigv4-chunked.js';
 import { verifySigV4, type SigV4Auth, type SignedRequestParts } from '../auth/sigv4.js';
-import type { CredentialResolver } from '../auth/principal.js';
+import { SessionTokenError, sessionTokenError, type CredentialResolver } from '../auth/principal.js';
 import { AwsError } from '../errors.js';
 import type { Principal } from './context.js';
 
@@ -49,7 +49,13 @@ export async function authenticate(input: AuthInput): Promise<Authenticated> {
       message: `Credential should be scoped to correct service: '${input.signingName}'. `,
     });
   }
-  const credential = await input.credentials.resolve(auth.accessKeyId);
+  let credential;
+  try {
+    credential = await input.credentials.resolve(auth.accessKeyId, auth.sessionToken);
+  } catch (err) {
+    if (err instanceof SessionTokenError) throw sessionTokenError(err.failure, protocol);
+    throw err;
+  }
   if (!credential || !credential.active) throw toAwsError(authErrors.unknownAccessKey(auth.accessKeyId), protocol);
 
   try {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { pipeline } from 'node:stream/promises';
 import { AuthError, toAwsError } from '../auth/auth-errors.js';
 import type { CredentialResolver } from '../auth/principal.js';
@@ -36,6 +37,12 @@ export interface GatewayDeps {
   recorder?: CallRecorder;
   log: Logger;
   now?: () => Date;
+}
+
+/** What the gateway asks of the S3 provider for CORS, outside any model operation. */
+interface S3Cors {
+  corsPreflight?(req: { bucket: string; key?: string; headers: Record<string, string> }): Promise<Record<string, string>>;
+  corsResponseHeaders?(bucket: string, method: string, origin: string): Promise<Record<string, string>>;
 }
 
 /** Small bodies (JSON, Query, S3 configuration documents) are read whole up to this size. */
@@ -89,9 +96,9 @@ export class Gateway {
     let output: unknown;
     let failure: AwsError | undefined;
     let resources: string[] | undefined;
+    let auth: SigV4Auth | null = null;
     try {
       const query = parseQuery(rawQuery);
-      let auth: SigV4Auth | null = null;
       let authFailure: AuthError | undefined;
       try {
         auth = parseSigV4(parts);
@@ -113,6 +120,14 @@ export class Gateway {
       service = routed === 'query?' ? queryServiceForVersion(lastValue(params, 'Version')) : routed;
       const model = loadModel(service);
       const protocol = model.metadata.protocol as Protocol;
+      if (protocol === 'rest-xml' && parts.method === 'OPTIONS') {
+        // A CORS preflight: no model operation, never signed (browsers send none), answered from
+        // the bucket's CORS rules.
+        const response = await this.corsPreflight(model, parts, requestId, hostId);
+        status = response.status;
+        await this.write(req, res, response);
+        return;
+      }
       if (authFailure) throw toAwsError(authFailure, protocol);
 
       let labels: Record<string, string> | undefined;
@@ -133,6 +148,12 @@ export class Gateway {
         parts, auth, protocol, body, credentials: this.deps.credentials, now: receivedAt,
         signingName: model.metadata.signingName ?? model.metadata.endpointPrefix,
       });
+      if (authed.principal?.accessKeyId) {
+        // Feeds GetAccessKeyLastUsed and the credential report; written at most every few minutes.
+        this.deps.credentials.recordUse(authed.principal.accessKeyId, service, region, receivedAt).catch((err) => {
+          this.deps.log.warn({ err, requestId }, 'could not record access key use');
+        });
+      }
       const binding = this.deps.services[service];
       const provider = binding?.provider as Record<string, (c: RequestContext, i: unknown) => Promise<unknown>> | undefined;
       if (!operation || !binding || typeof provider?.[methodName(operation)] !== 'function') {
@@ -154,14 +175,25 @@ export class Gateway {
       };
       const op = model.operations[operation]!;
       const codec = codecFor(protocol);
-      input = codec.decode(model, op, { ...parts, query, body: await bodyFor(model, operation, authed.body), labels });
+      try {
+        input = codec.decode(model, op, { ...parts, query, body: await bodyFor(model, operation, authed.body), labels });
+      } catch (err) {
+        // AWS authorizes before it parses: an anonymous caller learns nothing from its request's faults.
+        if (!authed.principal && err instanceof AwsError) throw accessDenied(protocol, undefined, '', '');
+        throw err;
+      }
       const spec = binding.actions[operation]!;
-      resources = spec.resources(ctx, input);
+      resources = await spec.resources(ctx, input);
       if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
         throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*');
       }
       output = await provider![methodName(operation)]!.call(provider, ctx, input);
       const response = codec.encode(model, op, output, { requestId, hostId, resource: rawPath });
+      if (service === 's3' && headers.origin && labels?.Bucket) {
+        // A cross-origin request the bucket's CORS rules allow gets their Access-Control-* headers.
+        const s3 = binding.provider as S3Cors;
+        Object.assign(response.headers, await s3.corsResponseHeaders?.(labels.Bucket, parts.method, headers.origin));
+      }
       status = response.status;
       await this.write(req, res, response);
     } catch (err) {
@@ -177,6 +209,9 @@ export class Gateway {
         principal: ctx?.principal ?? null, accessKeyId,
         sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '',
         input, output, error: failure, status, resources,
+        host: headers.host,
+        tls: tlsOf(req),
+        s3: service === 's3' ? { authMethod: auth ? (auth.kind === 'presigned' ? 'QueryString' : 'AuthHeader') : undefined, hostId } : undefined,
       });
       this.deps.log.info({
         requestId, service, operation, status,
@@ -184,6 +219,16 @@ export class Gateway {
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       }, 'request');
     }
+  }
+
+  /** The answer to an S3 `OPTIONS` preflight, from the S3 provider's CORS rules. */
+  private async corsPreflight(model: ServiceModel, parts: { rawPath: string; headers: Record<string, string> }, requestId: string, hostId: string): Promise<WireResponse> {
+    const s3 = this.deps.services.s3?.provider as S3Cors | undefined;
+    // OPTIONS is no model operation: a HEAD of the same resource names the bucket and key.
+    const match = matchS3Operation(model, { method: 'HEAD', rawPath: parts.rawPath, query: [], headers: {}, host: parts.headers.host ?? '' }, this.deps.config.s3Domains);
+    if (!s3?.corsPreflight || !match?.labels.Bucket) throw methodNotAllowed();
+    const cors = await s3.corsPreflight({ bucket: match.labels.Bucket, key: match.labels.Key, headers: parts.headers });
+    return { status: 200, headers: { 'x-amz-request-id': requestId, 'x-amz-id-2': hostId, ...cors, 'Content-Length': '0' } };
   }
 
   private asAwsError(err: unknown, requestId: string): AwsError {
@@ -217,6 +262,13 @@ async function bodyFor(model: ServiceModel, operation: string, body: Buffer | Re
   const streaming = payload && (payload.streaming || model.shapes[payload.shape]?.streaming);
   if (streaming) return body;
   return readBody(body, BUFFERED_BODY_LIMIT, () => new AwsError('MaxMessageLengthExceeded', 'Your request was too big.', { status: 400 }));
+}
+
+/** The TLS version and cipher of an HTTPS request, as CloudTrail's tlsDetails names them. */
+function tlsOf(req: IncomingMessage): { version: string; cipherSuite: string } | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.encrypted) return undefined;
+  return { version: socket.getProtocol() ?? '', cipherSuite: socket.getCipher()?.standardName ?? '' };
 }
 
 async function drain(stream: Readable): Promise<void> {

@@ -1,8 +1,11 @@
-import { rootOnlyAuthorizer } from '../authz/authorize.js';
+import { PolicyAuthorizer } from '../authz/policy-authorizer.js';
 import type { Authorizer } from '../authz/types.js';
 import type { Sealer } from '../crypto/root-key.js';
-import { stsActions } from '../services/sts/actions.js';
-import { StsProvider } from '../services/sts/provider.js';
+import { buildCloudTrail } from '../services/cloudtrail/service.js';
+import { buildKms } from '../services/kms/service.js';
+import { buildS3 } from '../services/s3/service.js';
+import { buildIdentity } from '../services/iam/service.js';
+import { buildEc2 } from '../services/ec2/service.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { Db } from '../store/database.js';
 import type { CallRecorder } from '../trail/recorder.js';
@@ -36,12 +39,23 @@ export interface Wiring {
 }
 
 /** Every service Coffer runs, wired to the runtime. One entry per service. */
-export function buildServices(_rt: Runtime): Wiring {
+export function buildServices(rt: Runtime): Wiring {
+  const kms = buildKms(rt);
+  const s3 = buildS3(rt);
+  const trail = buildCloudTrail(rt, { s3: s3.binding });
+  const identity = buildIdentity(rt);
+  const ec2 = buildEc2(rt, kms.deps);
   return {
     services: {
-      sts: { provider: new StsProvider(), actions: stsActions },
+      sts: identity.sts,
+      iam: identity.iam,
+      kms: kms.binding,
+      cloudtrail: trail.binding,
+      s3: s3.binding,
+      ec2: ec2.binding,
     },
-    authorizer: rootOnlyAuthorizer,
-    background: [],
+    authorizer: new PolicyAuthorizer(identity.principalPolicies),
+    recorder: trail.recorder,
+    background: [kms.background, ...trail.background, ...s3.background, identity.background, ec2.background],
   };
 }

@@ -20,6 +20,17 @@ import {
 } from 'kysely';
 import type { PrincipalType } from '../server/context.js';
 import * as identity from './migrations/0001-identity.js';
+import * as kms from './migrations/0002-kms.js';
+import * as s3 from './migrations/0003-s3.js';
+import * as iam from './migrations/0004-iam.js';
+import * as trail from './migrations/0005-trail.js';
+import * as ec2 from './migrations/0006-ec2.js';
+import * as kmsB from './migrations/0007-kms-b.js';
+import type { IamTables } from '../services/iam/tables.js';
+import type { TrailTables } from '../trail/tables.js';
+import type { Ec2Tables } from '../services/ec2/tables.js';
+import type { KmsAliasesTable, KmsGrantsTable, KmsKeyMaterialsTable, KmsKeysTable, KmsTagsTable } from '../services/kms/tables.js';
+import type { S3BlobGarbageTable, S3BucketConfigsTable, S3BucketsTable, S3ObjectBlobsTable, S3ObjectsTable } from '../services/s3/tables.js';
 
 /** ISO-8601 UTC timestamp with milliseconds, as `new Date().toISOString()` writes it. */
 export type Timestamp = string;
@@ -59,10 +70,20 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends IamTables, TrailTables, Ec2Tables {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
   meta: MetaTable;
+  kms_keys: KmsKeysTable;
+  kms_key_materials: KmsKeyMaterialsTable;
+  kms_aliases: KmsAliasesTable;
+  kms_tags: KmsTagsTable;
+  kms_grants: KmsGrantsTable;
+  s3_buckets: S3BucketsTable;
+  s3_bucket_configs: S3BucketConfigsTable;
+  s3_objects: S3ObjectsTable;
+  s3_object_blobs: S3ObjectBlobsTable;
+  s3_blob_garbage: S3BlobGarbageTable;
 }
 
 export type Db = Kysely<Database>;
@@ -111,6 +132,12 @@ export async function openSqlite(file: string): Promise<Db> {
  */
 const migrations: Record<string, Migration> = {
   '0001-identity': identity,
+  '0002-kms': kms,
+  '0003-s3': s3,
+  '0004-iam': iam,
+  '0005-trail': trail,
+  '0006-ec2': ec2,
+  '0007-kms-b': kmsB,
 };
 
 /** Brings the schema up to date; a no-op when it already is. Throws if any migration fails. */

@@ -1,39 +1,63 @@
 /**
- * KMS operation -> IAM action, resources, condition keys and the key policy.
+ * KMS operation -> IAM action, resources, condition keys, the key policy and the key's grants.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html
  * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html
  *
- * Resources are computed without a database lookup (ActionSpec.resources is synchronous): a key id
- * or key ARN gives the key ARN; an alias gives the alias ARN (the key behind it is known to
- * resourcePolicy(), which looks it up); Decrypt without a KeyId reads the key from the blob header.
+ * - Resources: a key id or key ARN gives the key ARN without a lookup; an alias is resolved to its
+ *   key's ARN (an alias naming nothing stays an alias ARN, and the operation answers
+ *   NotFoundException); Decrypt and ReEncrypt without a KeyId read the key from the blob header;
+ *   RetireGrant with a token reads the key from the grant.
+ * - The key behind a request is looked up at most once per request (a cache keyed by the decoded
+ *   input), however many of resources(), conditions(), resourcePolicy() and grants() ask for it.
+ * - kms:CallerAccount and kms:ViaService come from the request context (authz/context-keys.ts).
+ * - An operation that needs two actions (ReEncrypt: kms:ReEncryptFrom on the source key and
+ *   kms:ReEncryptTo on the destination) lists the second in `also()`.
  */
-import type { ActionSpec, ActionTable, ResourcePolicy } from '../../authz/types.js';
+import type { ActionSpec, ActionTable, GrantView, ResourcePolicy } from '../../authz/types.js';
 import type { RequestContext } from '../../server/context.js';
 import { readBlobHeader } from './ciphertext-blob.js';
+import { grantViews, openGrantToken } from './grant-store.js';
 import { aliasArn, findKey, keyArn, parseKeyRef, refArn, type KmsDeps } from './key-lookup.js';
+import type { KeyRow } from './key-store.js';
 
 type Input = Record<string, any>;
+type Conditions = Record<string, string | string[]>;
 
-/** The ARN a KeyId names ('*' if it is malformed: the operation itself answers NotFoundException). */
-function keyResource(ctx: RequestContext, value: unknown): string {
-  if (typeof value !== 'string') return '*';
+/** What the authorizer may ask about the key a request names. */
+interface KeyFacts {
+  key: KeyRow;
+  tags: Array<{ key: string; value: string }>;
+  aliases: string[];
+}
+
+/** Where a request names its key (or keys), per operation. */
+type KeyRefOf = (ctx: RequestContext, input: Input, deps: KmsDeps) => Promise<string | undefined> | string | undefined;
+
+const byKeyId: KeyRefOf = (_ctx, input) => (typeof input.KeyId === 'string' ? input.KeyId : undefined);
+
+/** Decrypt/ReEncrypt source: the KeyId if given, else the key the symmetric blob names (as an ARN). */
+function fromCiphertext(member: string): KeyRefOf {
+  return (ctx, input) => {
+    if (typeof input[member] === 'string') return input[member];
+    const header = Buffer.isBuffer(input.CiphertextBlob) ? readBlobHeader(input.CiphertextBlob) : undefined;
+    return header ? keyArn(ctx.region, header.accountId, header.keyId) : undefined;
+  };
+}
+
+/** RetireGrant: the key of the grant the token names, else the KeyId. */
+const byGrantToken: KeyRefOf = async (_ctx, input, deps) => {
+  if (typeof input.GrantToken !== 'string') return byKeyId(_ctx, input, deps);
   try {
-    return refArn(parseKeyRef(ctx, value, true));
+    const { grantId } = openGrantToken(deps.sealer, input.GrantToken);
+    return (await deps.grants.find(grantId))?.key_arn;
   } catch {
-    return '*';
+    return undefined;
   }
-}
+};
 
-/** Decrypt/ReEncrypt source: the KeyId if given, else the key the symmetric blob names. */
-function ciphertextResource(ctx: RequestContext, keyId: unknown, blob: unknown): string {
-  if (keyId !== undefined) return keyResource(ctx, keyId);
-  const header = Buffer.isBuffer(blob) ? readBlobHeader(blob) : undefined;
-  return header ? keyArn(ctx.region, header.accountId, header.keyId) : '*';
-}
-
-/** kms:EncryptionContext:<key> and kms:EncryptionContextKeys of one or more contexts. */
-function contextConditions(...contexts: Array<Record<string, string> | undefined>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+/** kms:EncryptionContext:<key> (the key's own case) and kms:EncryptionContextKeys of one or more contexts. */
+function contextConditions(...contexts: Array<Record<string, string> | undefined>): Conditions {
+  const out: Conditions = {};
   const keys = new Set<string>();
   for (const c of contexts) {
     for (const [k, v] of Object.entries(c ?? {})) {
@@ -45,17 +69,7 @@ function contextConditions(...contexts: Array<Record<string, string> | undefined
   return out;
 }
 
-/** Condition keys every KMS request carries, plus kms:RequestAlias when the KeyId is an alias. */
-function common(ctx: RequestContext, input: Input): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  if (ctx.principal) out['kms:CallerAccount'] = ctx.principal.accountId;
-  if (typeof input.KeyId === 'string' && (input.KeyId.startsWith('alias/') || input.KeyId.includes(':alias/'))) {
-    out['kms:RequestAlias'] = input.KeyId.startsWith('alias/') ? input.KeyId : input.KeyId.slice(input.KeyId.indexOf(':alias/') + 1);
-  }
-  return out;
-}
-
-/** Request members that become condition keys, per member name. */
+/** Request members that become condition keys, whatever the operation. */
 const MEMBER_CONDITIONS: Record<string, string> = {
   EncryptionAlgorithm: 'kms:EncryptionAlgorithm',
   SigningAlgorithm: 'kms:SigningAlgorithm',
@@ -63,67 +77,171 @@ const MEMBER_CONDITIONS: Record<string, string> = {
   MessageType: 'kms:MessageType',
   KeyPairSpec: 'kms:DataKeyPairSpec',
   KeyAgreementAlgorithm: 'kms:KeyAgreementAlgorithm',
-  KeyUsage: 'kms:KeyUsage',
-  KeySpec: 'kms:KeySpec',
-  Origin: 'kms:KeyOrigin',
-  MultiRegion: 'kms:MultiRegion',
   BypassPolicyLockoutSafetyCheck: 'kms:BypassPolicyLockoutSafetyCheck',
   PendingWindowInDays: 'kms:ScheduleKeyDeletionPendingWindowInDays',
+  RotationPeriodInDays: 'kms:RotationPeriodInDays',
+  ReplicaRegion: 'kms:ReplicaRegion',
+  PrimaryRegion: 'kms:PrimaryRegion',
+  WrappingAlgorithm: 'kms:WrappingAlgorithm',
+  WrappingKeySpec: 'kms:WrappingKeySpec',
+  ExpirationModel: 'kms:ExpirationModel',
 };
 
-function conditions(ctx: RequestContext, input: Input): Record<string, string | string[]> {
-  const out = { ...common(ctx, input), ...contextConditions(input.EncryptionContext, input.SourceEncryptionContext, input.DestinationEncryptionContext) };
-  for (const [member, key] of Object.entries(MEMBER_CONDITIONS)) {
+/** CreateKey describes the key it makes with these (other operations: the key's own properties). */
+const CREATE_KEY_CONDITIONS: Record<string, string> = {
+  KeySpec: 'kms:KeySpec', KeyUsage: 'kms:KeyUsage', Origin: 'kms:KeyOrigin', MultiRegion: 'kms:MultiRegion',
+};
+
+/** Operations whose grant-related keys say whether an AWS service made the call for its user. */
+const GRANT_OPERATIONS = new Set(['CreateGrant', 'ListGrants', 'RevokeGrant']);
+
+function requestConditions(ctx: RequestContext, op: string, input: Input): Conditions {
+  const out: Conditions = contextConditions(input.EncryptionContext, input.SourceEncryptionContext, input.DestinationEncryptionContext);
+  if (ctx.principal) out['kms:CallerAccount'] = ctx.principal.accountId;
+  if (typeof input.KeyId === 'string' && (input.KeyId.startsWith('alias/') || input.KeyId.includes(':alias/'))) {
+    out['kms:RequestAlias'] = input.KeyId.startsWith('alias/') ? input.KeyId : input.KeyId.slice(input.KeyId.indexOf(':alias/') + 1);
+  }
+  for (const [member, key] of Object.entries(op === 'CreateKey' ? { ...MEMBER_CONDITIONS, ...CREATE_KEY_CONDITIONS } : MEMBER_CONDITIONS)) {
     if (input[member] !== undefined && input[member] !== null) out[key] = String(input[member]);
   }
+  if (input.ValidTo instanceof Date) out['kms:ValidTo'] = String(Math.floor(input.ValidTo.getTime() / 1000));
+  if (GRANT_OPERATIONS.has(op)) out['kms:GrantIsForAWSResource'] = String((ctx.calledVia ?? []).length > 0);
+  if (op === 'CreateGrant') {
+    out['kms:GrantOperations'] = input.Operations ?? [];
+    if (input.GranteePrincipal) out['kms:GranteePrincipal'] = input.GranteePrincipal;
+    if (input.RetiringPrincipal) out['kms:RetiringPrincipal'] = input.RetiringPrincipal;
+    const c = input.Constraints ?? {};
+    const types = ['EncryptionContextEquals', 'EncryptionContextSubset'].filter((t) => c[t] !== undefined);
+    if (types.length) out['kms:GrantConstraintType'] = types;
+    // The constraint's pairs are what kms:EncryptionContext:* conditions see on CreateGrant.
+    Object.assign(out, contextConditions(c.EncryptionContextEquals, c.EncryptionContextSubset));
+  }
+  const tags: Array<{ TagKey: string; TagValue: string }> = Array.isArray(input.Tags) && op !== 'ListResourceTags' ? input.Tags : [];
+  for (const t of tags) out[`aws:RequestTag/${t.TagKey}`] = t.TagValue;
+  const tagKeys = tags.length ? tags.map((t) => t.TagKey) : op === 'UntagResource' ? input.TagKeys ?? [] : [];
+  if (tagKeys.length) out['aws:TagKeys'] = tagKeys;
   return out;
 }
 
-function spec(deps: KmsDeps, op: string, resources: (ctx: RequestContext, input: Input) => string[]): ActionSpec<Input> {
-  return {
-    action: `kms:${op}`,
-    resources,
-    conditions,
-    async resourcePolicy(ctx, input): Promise<ResourcePolicy | undefined> {
-      const arn = resources(ctx, input).find((r) => r.includes(':key/'));
-      const keyIdValue = arn ?? (typeof input.KeyId === 'string' ? input.KeyId : undefined);
-      if (!keyIdValue) return undefined;
-      try {
-        const key = await findKey(deps, parseKeyRef(ctx, keyIdValue, true));
-        return { document: key.policy, accountId: key.account_id, kind: 'kms-key' };
-      } catch {
-        return undefined;
-      }
-    },
+/** Condition keys that describe the key itself. */
+function keyConditions(facts: KeyFacts): Conditions {
+  const { key } = facts;
+  const out: Conditions = {
+    'kms:KeySpec': key.key_spec, 'kms:KeyUsage': key.key_usage, 'kms:KeyOrigin': key.origin,
+    'kms:MultiRegion': String(key.multi_region === 1),
   };
+  if (key.multi_region === 1) out['kms:MultiRegionKeyType'] = key.region === key.primary_region ? 'PRIMARY' : 'REPLICA';
+  if (facts.aliases.length) out['kms:ResourceAliases'] = facts.aliases;
+  for (const t of facts.tags) out[`aws:ResourceTag/${t.key}`] = t.value;
+  return out;
 }
 
-const byKeyId = (ctx: RequestContext, input: Input) => [keyResource(ctx, input.KeyId)];
-const none = () => ['*'];
-
-/** The KMS action table; resourcePolicy() reads the key policy through `deps`. */
+/** The KMS action table; the key policy, grants and key facts come from `deps`. */
 export function kmsActions(deps: KmsDeps): ActionTable {
+  // Per request (keyed by the decoded input object) and key reference: the key, looked up once.
+  const cache = new WeakMap<object, Map<string, Promise<KeyFacts | undefined>>>();
+
+  const facts = (ctx: RequestContext, input: Input, ref: string): Promise<KeyFacts | undefined> => {
+    let perInput = cache.get(input);
+    if (!perInput) cache.set(input, (perInput = new Map()));
+    let found = perInput.get(ref);
+    if (!found) {
+      found = (async () => {
+        try {
+          const key = await findKey(deps, parseKeyRef(ctx, ref, true));
+          const [tags, aliases] = await Promise.all([deps.store.tags(key.arn), deps.store.listAliases(key.account_id, key.region, key.arn)]);
+          return { key, tags, aliases: aliases.map((a) => a.alias_name) };
+        } catch {
+          return undefined;
+        }
+      })();
+      perInput.set(ref, found);
+    }
+    return found;
+  };
+
+  /** The ARN a reference names: the key's (resolving an alias), or the alias's if it names nothing. */
+  const resourceOf = async (ctx: RequestContext, input: Input, ref: string | undefined): Promise<string> => {
+    if (ref === undefined) return '*';
+    let parsed;
+    try {
+      parsed = parseKeyRef(ctx, ref, true);
+    } catch {
+      return '*';
+    }
+    if (parsed.kind === 'key') return refArn(parsed);
+    return (await facts(ctx, input, ref))?.key.arn ?? refArn(parsed);
+  };
+
+  function spec(action: string, op: string, keyRef: KeyRefOf | undefined, extra?: (ctx: RequestContext, input: Input) => Promise<string[]>): ActionSpec<Input> {
+    const ref = async (ctx: RequestContext, input: Input) => (keyRef ? keyRef(ctx, input, deps) : undefined);
+    const keyFacts = async (ctx: RequestContext, input: Input) => {
+      const r = await ref(ctx, input);
+      return r === undefined ? undefined : facts(ctx, input, r);
+    };
+    return {
+      action,
+      async resources(ctx, input) {
+        const own = keyRef ? [await resourceOf(ctx, input, await ref(ctx, input))] : ['*'];
+        return extra ? [...(keyRef ? own : []), ...(await extra(ctx, input))] : own;
+      },
+      async conditions(ctx, input) {
+        const f = await keyFacts(ctx, input);
+        return { ...(f ? keyConditions(f) : {}), ...requestConditions(ctx, op, input) };
+      },
+      async resourcePolicy(ctx, input): Promise<ResourcePolicy | undefined> {
+        const f = await keyFacts(ctx, input);
+        return f && { document: f.key.policy, accountId: f.key.account_id, kind: 'kms-key' };
+      },
+      async grants(ctx, input): Promise<GrantView[]> {
+        const f = await keyFacts(ctx, input);
+        return f ? grantViews(await deps.grants.forKey(f.key.arn)) : [];
+      },
+    };
+  }
+
   const keyOps = [
     'DescribeKey', 'UpdateKeyDescription', 'EnableKey', 'DisableKey', 'ScheduleKeyDeletion', 'CancelKeyDeletion',
     'GetKeyLastUsage', 'TagResource', 'UntagResource', 'ListResourceTags', 'GetKeyPolicy', 'PutKeyPolicy', 'ListKeyPolicies',
     'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext',
     'Sign', 'Verify', 'GetPublicKey', 'DeriveSharedSecret', 'GenerateMac', 'VerifyMac',
+    'EnableKeyRotation', 'DisableKeyRotation', 'GetKeyRotationStatus', 'RotateKeyOnDemand', 'ListKeyRotations',
+    'GetParametersForImport', 'ImportKeyMaterial', 'DeleteImportedKeyMaterial',
+    'CreateGrant', 'ListGrants', 'RevokeGrant',
   ];
-  const table: ActionTable = Object.fromEntries(keyOps.map((op) => [op, spec(deps, op, byKeyId)]));
-  table.CreateKey = spec(deps, 'CreateKey', none);
-  table.ListKeys = spec(deps, 'ListKeys', none);
-  table.ListAliases = spec(deps, 'ListAliases', none);
-  table.GenerateRandom = spec(deps, 'GenerateRandom', none);
-  table.Decrypt = spec(deps, 'Decrypt', (ctx, input) => [ciphertextResource(ctx, input.KeyId, input.CiphertextBlob)]);
-  // AWS checks kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination; an
-  // ActionSpec has one action, so both resources are listed under ReEncryptFrom.
-  table.ReEncrypt = spec(deps, 'ReEncryptFrom', (ctx, input) => [
-    ciphertextResource(ctx, input.SourceKeyId, input.CiphertextBlob), keyResource(ctx, input.DestinationKeyId),
-  ]);
-  // Alias operations act on the alias and on its key (both need the permission in AWS).
-  for (const op of ['CreateAlias', 'UpdateAlias']) {
-    table[op] = spec(deps, op, (ctx, input) => [aliasArn(ctx.region, ctx.accountId, String(input.AliasName)), keyResource(ctx, input.TargetKeyId)]);
+  const table: ActionTable = Object.fromEntries(keyOps.map((op) => [op, spec(`kms:${op}`, op, byKeyId)]));
+  for (const op of [
+    'CreateKey', 'ListKeys', 'ListAliases', 'GenerateRandom', 'ListRetirableGrants',
+    'CreateCustomKeyStore', 'DescribeCustomKeyStores', 'UpdateCustomKeyStore', 'DeleteCustomKeyStore',
+    'ConnectCustomKeyStore', 'DisconnectCustomKeyStore',
+  ]) {
+    table[op] = spec(`kms:${op}`, op, undefined);
   }
-  table.DeleteAlias = spec(deps, 'DeleteAlias', (ctx, input) => [aliasArn(ctx.region, ctx.accountId, String(input.AliasName))]);
+  table.Decrypt = spec('kms:Decrypt', 'Decrypt', fromCiphertext('KeyId'));
+  table.RetireGrant = spec('kms:RetireGrant', 'RetireGrant', byGrantToken);
+  table.ReEncrypt = {
+    ...spec('kms:ReEncryptFrom', 'ReEncrypt', fromCiphertext('SourceKeyId')),
+    also: async () => [spec('kms:ReEncryptTo', 'ReEncrypt', (_ctx, input) => input.DestinationKeyId)],
+  };
+  // ReplicateKey also needs kms:CreateKey (in the replica's Region, from IAM policies).
+  table.ReplicateKey = { ...spec('kms:ReplicateKey', 'ReplicateKey', byKeyId), also: async () => [spec('kms:CreateKey', 'ReplicateKey', undefined)] };
+  // UpdatePrimaryRegion needs the permission on the current primary and on the replica that takes over.
+  table.UpdatePrimaryRegion = {
+    ...spec('kms:UpdatePrimaryRegion', 'UpdatePrimaryRegion', byKeyId),
+    also: async () => [spec('kms:UpdatePrimaryRegion', 'UpdatePrimaryRegion', (ctx, input) => {
+      try {
+        const ref = parseKeyRef(ctx, String(input.KeyId), false);
+        return ref.kind === 'key' ? keyArn(String(input.PrimaryRegion), ref.accountId, ref.keyId) : undefined;
+      } catch {
+        return undefined;
+      }
+    })],
+  };
+  // Alias operations act on the alias and on its key (both need the permission in AWS).
+  const alias = (ctx: RequestContext, input: Input) => aliasArn(ctx.region, ctx.accountId, String(input.AliasName));
+  for (const op of ['CreateAlias', 'UpdateAlias']) {
+    table[op] = spec(`kms:${op}`, op, (_ctx, input) => input.TargetKeyId, async (ctx, input) => [alias(ctx, input)]);
+  }
+  table.DeleteAlias = spec('kms:DeleteAlias', 'DeleteAlias', (_ctx, input) => input.AliasName, async (ctx, input) => [alias(ctx, input)]);
   return table;
 }

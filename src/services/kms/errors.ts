@@ -33,3 +33,15 @@ export const validation = (message: string) => new AwsError('ValidationException
 export const malformedPolicy = (message = '') => new AwsError('MalformedPolicyDocumentException', message);
 export const tagError = (message: string) => new AwsError('TagException', message);
 export const invalidMarker = () => new AwsError('InvalidMarkerException', '');
+
+/** Operations a key's spec, origin or manager doesn't allow. AWS gives no message for a spec it can't rotate. */
+export const unsupported = (message = '') => new AwsError('UnsupportedOperationException', message);
+export const wrongOrigin = (arn: string, origin: string) => unsupported(`${arn} origin is ${origin} which is not valid for this operation.`);
+export const notPrimary = (arn: string) => unsupported(`${arn} is not a multi-region primary key.`);
+export const limitExceeded = (message: string) => new AwsError('LimitExceededException', message);
+export const invalidGrantToken = () => new AwsError('InvalidGrantTokenException', 'The grant token is not valid.');
+export const invalidGrantId = () => new AwsError('InvalidGrantIdException', 'The grant ID is not valid.');
+export const invalidImportToken = () => new AwsError('InvalidImportTokenException', 'The import token is not valid for this KMS key.');
+export const expiredImportToken = () => new AwsError('ExpiredImportTokenException', 'The import token has expired.');
+export const incorrectKeyMaterial = (message: string) => new AwsError('IncorrectKeyMaterialException', message);
+export const stateConflict = (message: string) => new AwsError('KMSInvalidStateException', message);

@@ -53,7 +53,8 @@ export const PREDEFINED_AWS_ALIASES = [
 
 /**
  * The AWS managed key of `service` (e.g. 's3' for `alias/aws/s3`) in an account and Region,
- * created on first use with KeyManager AWS, the managed-key policy and a fresh symmetric material.
+ * created on first use with KeyManager AWS, the managed-key policy, a fresh symmetric material and
+ * yearly automatic rotation.
  * Other services call this directly (S3 SSE-KMS without a key id), never through the API.
  */
 export async function awsManagedKey(deps: KmsDeps, accountId: string, region: string, service: string): Promise<KeyRow> {
@@ -66,6 +67,9 @@ export async function awsManagedKey(deps: KmsDeps, accountId: string, region: st
     manager: 'AWS', multiRegion: false, description: managedKeyDescription(service),
     policy: managedKeyPolicy(accountId, region, service), createdAt: now,
   });
+  // AWS rotates its managed keys every year, from their creation; nothing can change that.
+  key.rotation_period_days = 365;
+  key.next_rotation_date = new Date(Date.parse(now) + 365 * 86_400_000).toISOString();
   const material = deps.materials.sealRow(key.arn, 1, await generateMaterial('SYMMETRIC_DEFAULT'), now);
   const alias = { account_id: accountId, region, alias_name: aliasName, target_key_arn: key.arn, created_at: now, updated_at: now };
   try {

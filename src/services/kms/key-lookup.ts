@@ -5,10 +5,13 @@
  * https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
  */
 import type { RequestContext } from '../../server/context.js';
+import type { Sealer } from '../../crypto/root-key.js';
 import type { Clock } from '../../server/clock.js';
 import {
   aliasNotFound, disabled, invalidArnRegion, invalidKeyId, invalidState, notFoundKey, pendingDeletion, pendingImport,
 } from './errors.js';
+import type { GrantStore } from './grant-store.js';
+import type { KeyLocks } from './key-locks.js';
 import type { KeyMaterials } from './key-material.js';
 import type { KeyRow, KeyStore } from './key-store.js';
 import type { UsageTracker } from './usage-tracker.js';
@@ -19,6 +22,11 @@ export interface KmsDeps {
   materials: KeyMaterials;
   clock: Clock;
   usage: UsageTracker;
+  /** Per-key serialization of read-modify-write sequences (rotation, import). */
+  locks: KeyLocks;
+  /** Seals what KMS hands out and must recognise later (import and grant tokens). */
+  sealer: Sealer;
+  grants: GrantStore;
 }
 
 const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/i;
@@ -95,6 +103,16 @@ export function requireEnabled(key: KeyRow): void {
     case 'PendingImport': throw pendingImport(key.arn);
     default: throw invalidState(key.arn, key.key_state.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
   }
+}
+
+/** Whether a key is the primary of its multi-Region set (single-Region keys are their own primary). */
+export function isPrimary(key: KeyRow): boolean {
+  return key.multi_region === 0 || key.region === key.primary_region;
+}
+
+/** Every Region's copy of a key: the multi-Region set, or just the key. */
+export async function keySet(deps: KmsDeps, key: KeyRow): Promise<KeyRow[]> {
+  return key.multi_region === 1 ? deps.store.multiRegionSet(key.account_id, key.key_id) : [key];
 }
 
 /** Management operations (tags, description, aliases) refuse only keys pending deletion. */

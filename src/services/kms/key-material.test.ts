@@ -42,7 +42,7 @@ describe('key material at rest', () => {
       const generated = await generateMaterial(spec);
       // sealRow may scrub nothing: keep a copy to search the file for.
       secrets.push({ spec, arn: key.arn, generated: { secret: Buffer.from(generated.secret), publicKey: generated.publicKey } });
-      await store.insertKey(key, materials.sealRow(key.arn, 1, generated, now), []);
+      await store.insertKey(key, [materials.sealRow(key.arn, 1, generated, now)], []);
     }
   });
   after(async () => {

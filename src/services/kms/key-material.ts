@@ -8,7 +8,7 @@
  * - The cache holds at most `maxEntries` opened materials, each for at most `ttlMs`, least
  *   recently used first out. Deleting a key evicts its entries at once.
  */
-import { createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Sealer } from '../../crypto/root-key.js';
 import type { KeyStore, MaterialRow } from './key-store.js';
@@ -64,6 +64,16 @@ export function newMaterialId(): string {
   return randomBytes(32).toString('hex');
 }
 
+/**
+ * The KeyMaterialId of imported material. AWS derives it "based on the KMS key ID and the imported
+ * key material", so re-importing the same material (into the key, or into a replica, which shares
+ * the key id) yields the same id and different material a different one. Here: HMAC-SHA256 keyed
+ * by the material over the key id, so the id is a one-way function of the secret.
+ */
+export function importedMaterialId(keyId: string, secret: Buffer): string {
+  return createHmac('sha256', secret).update(`coffer/kms/key-material-id/v1/${keyId}`).digest('hex');
+}
+
 interface CacheEntry {
   value: OpenedMaterial;
   expires: number;
@@ -79,17 +89,35 @@ export class KeyMaterials {
     private readonly options: { maxEntries: number; ttlMs: number } = { maxEntries: 1024, ttlMs: 5 * 60_000 },
   ) {}
 
-  /** A material row ready to insert: the secret sealed, the public key (if any) in the clear. */
-  sealRow(keyArn: string, version: number, material: GeneratedMaterial, createdAt: string, imported = false): MaterialRow {
+  /**
+   * A material row ready to insert: the secret sealed, the public key (if any) in the clear.
+   * `materialId` keeps a KeyMaterialId across a multi-Region set or a re-import (default: random).
+   */
+  sealRow(keyArn: string, version: number, material: GeneratedMaterial, createdAt: string, options: { imported?: boolean; materialId?: string } = {}): MaterialRow {
     return {
-      key_arn: keyArn, version, material_id: newMaterialId(),
-      material_sealed: this.sealer.seal(materialAad(keyArn, version), material.secret),
+      key_arn: keyArn, version, material_id: options.materialId ?? newMaterialId(),
+      material_sealed: this.seal(keyArn, version, material.secret),
       public_key: material.publicKey ?? null,
-      imported: imported ? 1 : 0, created_at: createdAt, expires_at: null,
+      imported: options.imported ? 1 : 0, created_at: createdAt, expires_at: null,
+      expiration_model: null, description: null, rotation_type: null, rotated_at: null,
     };
   }
 
-  /** Opens material `version` of a key; undefined if the key has no such material. */
+  /** Seals a secret as material `version` of a key. */
+  seal(keyArn: string, version: number, secret: Buffer): Buffer {
+    return this.sealer.seal(materialAad(keyArn, version), secret);
+  }
+
+  /**
+   * The secret of material `version`, unsealed (for re-sealing under a replica's ARN); undefined if
+   * the key has no such material or it is not present (deleted imported material).
+   */
+  async secret(keyArn: string, version: number): Promise<Buffer | undefined> {
+    const row = await this.store.material(keyArn, version);
+    return row?.material_sealed ? this.sealer.open(materialAad(keyArn, version), row.material_sealed) : undefined;
+  }
+
+  /** Opens material `version` of a key; undefined if the key has no such material, or it is not present. */
   async open(keyArn: string, spec: string, version: number): Promise<OpenedMaterial | undefined> {
     const id = `${version}#${keyArn}`;
     const now = performance.now();
@@ -102,8 +130,8 @@ export class KeyMaterials {
     }
     this.cache.delete(id);
     const row = await this.store.material(keyArn, version);
-    if (!row) return undefined;
-    const value = this.unseal(row, spec);
+    if (!row?.material_sealed) return undefined;
+    const value = this.unseal(row, row.material_sealed, spec);
     this.cache.set(id, { value, expires: now + this.options.ttlMs });
     while (this.cache.size > this.options.maxEntries) this.cache.delete(this.cache.keys().next().value!);
     return value;
@@ -116,8 +144,8 @@ export class KeyMaterials {
     }
   }
 
-  private unseal(row: MaterialRow, spec: string): OpenedMaterial {
-    const secret = this.sealer.open(materialAad(row.key_arn, row.version), row.material_sealed);
+  private unseal(row: MaterialRow, sealed: Buffer, spec: string): OpenedMaterial {
+    const secret = this.sealer.open(materialAad(row.key_arn, row.version), sealed);
     const base = { version: row.version, materialId: row.material_id };
     const kind = specInfo(spec)?.kind;
     if (kind === 'symmetric' || kind === 'hmac') return { ...base, secret };

@@ -8,22 +8,25 @@
  *   policy, description and the deletion schedule live here. `current_material_version` names
  *   the material new ciphertexts use (null = no material: PendingImport).
  * - `kms_key_materials`: (key_arn, version) -> sealed secret. Versions start at 1 and only grow.
- *   Symmetric blobs name the version that sealed them, so rotation (part B) inserts version n+1 and
- *   moves `current_material_version`; old versions stay and keep decrypting. Imported material sets
- *   `imported = 1` and `expires_at` (ValidTo); DeleteImportedKeyMaterial deletes the rows and nulls
- *   `current_material_version`. The secret is sealed by the root key under AAD
+ *   Symmetric blobs name the version that sealed them, so rotation inserts version n+1 (with its
+ *   rotation type and date) and moves `current_material_version`; old versions stay and keep
+ *   decrypting. Imported material sets `imported = 1`, its expiration model and `expires_at`
+ *   (ValidTo); deleting or expiring it nulls `material_sealed` but keeps the row (version and
+ *   KeyMaterialId), so the same material can be re-imported and old ciphertexts decrypt again; the
+ *   key is then PendingImport. A version above `current_material_version` is imported material
+ *   pending an on-demand rotation. The secret is sealed by the root key under AAD
  *   `kms/<key arn>/material/<version>` (see key-material.ts), so a row copied to another key or
  *   version fails to open.
- * - Multi-Region replicas (part B): a replica is another `kms_keys` row with the same key_id in
- *   another Region (`multi_region = 1`, `primary_region` = the primary's Region) and copies of the
- *   same materials with the same versions, re-sealed under the replica's ARN. Blobs carry no Region,
- *   so they decrypt in every replica.
+ * - Multi-Region replicas: a replica is another `kms_keys` row with the same key_id in another
+ *   Region (`multi_region = 1`, `primary_region` = the primary's Region, the same on every row of
+ *   the set) and copies of the same materials with the same versions and KeyMaterialIds, re-sealed
+ *   under the replica's ARN. Blobs carry no Region, so they decrypt in every replica. Rotation
+ *   settings are kept the same on every row of the set; rotating adds the version to every row.
  * - `kms_aliases`: (account_id, region, alias_name) -> target key ARN.
  * - `kms_tags`: (key_arn, tag_key) -> value.
- * - Grants (part B) belong in their own table keyed by key ARN and grant id; deleteKeyIfPending()
- *   must then delete them too (inside its transaction, before the key row).
- * - Deleting a key (the sweep) deletes its tags, aliases, materials and row in one transaction, and
- *   the caller evicts any opened material from the cache.
+ * - `kms_grants` (grant-store.ts): grant id -> key ARN, grantee, operations, constraints.
+ * - Deleting a key (the sweep) deletes its grants, tags, aliases, materials and row in one
+ *   transaction, and the caller evicts any opened material from the cache.
  */
 import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../../store/database.js';
@@ -33,16 +36,25 @@ export type KeyRow = Selectable<KmsKeysTable>;
 export type MaterialRow = Selectable<KmsKeyMaterialsTable>;
 export type AliasRow = Selectable<KmsAliasesTable>;
 export type KeyUpdate = Updateable<KmsKeysTable>;
+export type MaterialUpdate = Updateable<KmsKeyMaterialsTable>;
+
+/** A set of material changes (and key updates) committed together by writeMaterials(). */
+export interface MaterialChange {
+  insert?: MaterialRow[];
+  update?: Array<{ keyArn: string; version: number; patch: MaterialUpdate }>;
+  remove?: Array<{ keyArn: string; version: number }>;
+  keys?: Array<{ arn: string; patch: KeyUpdate }>;
+}
 
 /** Repository over the KMS tables. Every method is one query or one transaction. */
 export class KeyStore {
   constructor(private readonly db: Db) {}
 
-  /** Inserts a key with its first material (if any) and tags, atomically. */
-  async insertKey(key: KeyRow, material: MaterialRow | undefined, tags: Array<{ key: string; value: string }>): Promise<void> {
+  /** Inserts a key with its materials (none while PendingImport; a replica's copies) and tags, atomically. */
+  async insertKey(key: KeyRow, materials: MaterialRow[], tags: Array<{ key: string; value: string }>): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('kms_keys').values(key).execute();
-      if (material) await tx.insertInto('kms_key_materials').values(material).execute();
+      if (materials.length) await tx.insertInto('kms_key_materials').values(materials).execute();
       if (tags.length) {
         await tx.insertInto('kms_tags').values(tags.map((t) => ({ key_arn: key.arn, tag_key: t.key, tag_value: t.value }))).execute();
       }
@@ -104,6 +116,34 @@ export class KeyStore {
     return this.db.selectFrom('kms_key_materials').selectAll().where('key_arn', '=', keyArn).orderBy('version').execute();
   }
 
+  /** Inserts, updates and removes materials and updates keys, in one transaction. */
+  async writeMaterials(change: MaterialChange): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const r of change.remove ?? []) {
+        await tx.deleteFrom('kms_key_materials').where('key_arn', '=', r.keyArn).where('version', '=', r.version).execute();
+      }
+      if (change.insert?.length) await tx.insertInto('kms_key_materials').values(change.insert).execute();
+      for (const u of change.update ?? []) {
+        await tx.updateTable('kms_key_materials').set(u.patch).where('key_arn', '=', u.keyArn).where('version', '=', u.version).execute();
+      }
+      for (const k of change.keys ?? []) await tx.updateTable('kms_keys').set(k.patch).where('arn', '=', k.arn).execute();
+    });
+  }
+
+  /** Keys whose automatic rotation is due: Enabled primaries (or single-Region keys) only; a rotation reaches every replica. */
+  async dueForRotation(now: string): Promise<KeyRow[]> {
+    return this.db.selectFrom('kms_keys').selectAll()
+      .where('next_rotation_date', '<=', now).where('key_state', '=', 'Enabled')
+      .where((eb) => eb.or([eb('multi_region', '=', 0), eb('region', '=', eb.ref('primary_region'))]))
+      .execute();
+  }
+
+  /** Imported materials whose ValidTo has passed and that are still present. */
+  async expiredMaterials(now: string): Promise<MaterialRow[]> {
+    return this.db.selectFrom('kms_key_materials').selectAll()
+      .where('expires_at', '<=', now).where('material_sealed', 'is not', null).execute();
+  }
+
   /** Keys whose deletion date is at or before `now` (ISO-8601). */
   async dueForDeletion(now: string): Promise<KeyRow[]> {
     return this.db.selectFrom('kms_keys').selectAll()
@@ -111,13 +151,14 @@ export class KeyStore {
   }
 
   /**
-   * Destroys a key: tags, aliases, materials and the key row, in one transaction. Re-checks the
+   * Destroys a key: grants, tags, aliases, materials and the key row, in one transaction. Re-checks the
    * state inside it, so a CancelKeyDeletion that won the race keeps its key. True if deleted.
    */
   async deleteKeyIfPending(arn: string, now: string): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const row = await tx.selectFrom('kms_keys').select(['key_state', 'deletion_date']).where('arn', '=', arn).executeTakeFirst();
       if (!row || row.key_state !== 'PendingDeletion' || row.deletion_date === null || row.deletion_date > now) return false;
+      await tx.deleteFrom('kms_grants').where('key_arn', '=', arn).execute();
       await tx.deleteFrom('kms_tags').where('key_arn', '=', arn).execute();
       await tx.deleteFrom('kms_aliases').where('target_key_arn', '=', arn).execute();
       await tx.deleteFrom('kms_key_materials').where('key_arn', '=', arn).execute();

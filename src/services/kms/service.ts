@@ -1,12 +1,15 @@
 /**
  * Builds the KMS service from the runtime: the key store, the material cache, the usage tracker,
- * the provider, its action table and the key deletion sweep.
+ * the provider, its action table and the background passes (import expiry, automatic rotation,
+ * key deletion).
  */
 import type { ServiceBinding } from '../../server/gateway.js';
 import type { Background, Runtime } from '../../server/services.js';
 import { kmsActions } from './actions.js';
-import { startKeyDeletionSweep } from './deletion-sweep.js';
+import { startKmsBackground } from './background.js';
+import { GrantStore } from './grant-store.js';
 import type { KmsDeps } from './key-lookup.js';
+import { KeyLocks } from './key-locks.js';
 import { KeyMaterials } from './key-material.js';
 import { KeyStore } from './key-store.js';
 import { KmsProvider } from './provider.js';
@@ -27,12 +30,12 @@ export function buildKms(rt: Runtime): KmsService {
   const store = new KeyStore(rt.db);
   const materials = new KeyMaterials(store, rt.sealer);
   const usage = new UsageTracker(store, () => rt.clock.now());
-  const deps: KmsDeps = { store, materials, clock: rt.clock, usage };
+  const deps: KmsDeps = { store, materials, clock: rt.clock, usage, locks: new KeyLocks(), sealer: rt.sealer, grants: new GrantStore(rt.db) };
   const provider = new KmsProvider(deps);
   return {
     provider,
     binding: { provider, actions: kmsActions(deps) },
-    background: startKeyDeletionSweep({ store, materials, usage, clock: rt.clock, log: rt.log }),
+    background: startKmsBackground(deps, rt.log),
     deps,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Row types of the KMS tables (migration 0002-kms). See the design note in key-store.ts.
+ * Row types of the KMS tables (migrations 0002-kms and 0007-kms-b). See the design note in key-store.ts.
  * Booleans are integers 0/1 (SQLite has no boolean type); timestamps ISO-8601 text.
  */
 import type { Timestamp } from '../../store/database.js';
@@ -46,14 +46,26 @@ export interface KmsKeyMaterialsTable {
   version: number;
   /** AWS's KeyMaterialId: 64 lower-case hex characters. */
   material_id: string;
-  /** The secret (32 bytes, HMAC key, or PKCS#8 DER private key) sealed under AAD `kms/<arn>/material/<version>`. */
-  material_sealed: Buffer;
+  /**
+   * The secret (32 bytes, HMAC key, or PKCS#8 DER private key) sealed under AAD
+   * `kms/<arn>/material/<version>`; null while imported material is deleted, expired, or not yet
+   * imported into a replica (ListKeyRotations ImportState PENDING_IMPORT).
+   */
+  material_sealed: Buffer | null;
   /** Asymmetric keys: the SubjectPublicKeyInfo DER (public, stored in the clear). */
   public_key: Buffer | null;
   imported: number;
   created_at: Timestamp;
-  /** Imported material with KEY_MATERIAL_EXPIRES (part B). */
+  /** Imported material with KEY_MATERIAL_EXPIRES: its ValidTo. */
   expires_at: Timestamp | null;
+  /** Imported material: KEY_MATERIAL_EXPIRES / KEY_MATERIAL_DOES_NOT_EXPIRE. */
+  expiration_model: string | null;
+  /** Imported symmetric material: KeyMaterialDescription. */
+  description: string | null;
+  /** AUTOMATIC / ON_DEMAND for versions made by rotation; null for the first material and pending imports. */
+  rotation_type: string | null;
+  /** When the rotation to this version completed (ListKeyRotations RotationDate). */
+  rotated_at: Timestamp | null;
 }
 
 export interface KmsAliasesTable {
@@ -70,4 +82,25 @@ export interface KmsTagsTable {
   key_arn: string;
   tag_key: string;
   tag_value: string;
+}
+
+/** A grant on a key (CreateGrant); `operations` and `constraints` are JSON. */
+export interface KmsGrantsTable {
+  /** 64 lower-case hex characters. */
+  grant_id: string;
+  key_arn: string;
+  /** The key's Region (ListRetirableGrants lists a Region's grants). */
+  region: string;
+  name: string | null;
+  grantee_principal: string | null;
+  grantee_service_principal: string | null;
+  retiring_principal: string | null;
+  retiring_service_principal: string | null;
+  /** `arn:aws:iam::<account>:root` of the caller that created the grant. */
+  issuing_account: string;
+  /** JSON array of GrantOperation names, in the order given. */
+  operations: string;
+  /** JSON GrantConstraints, or null. */
+  constraints: string | null;
+  created_at: Timestamp;
 }

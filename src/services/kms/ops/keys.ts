@@ -4,7 +4,8 @@ import type * as S from '../../../generated/kms/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
 import { notPendingDeletion, pendingDeletion, pendingImport, validation } from '../errors.js';
 import { awsManagedKey, newKeyId, newKeyRow, PREDEFINED_AWS_ALIASES } from '../key-factory.js';
-import { findKey, parseKeyRef, requireNotPendingDeletion, resolveKey, type KmsDeps } from '../key-lookup.js';
+import { findKey, isPrimary, keySet, parseKeyRef, requireNotPendingDeletion, resolveKey, type KmsDeps } from '../key-lookup.js';
+import type { KeyRow } from '../key-store.js';
 import { generateMaterial } from '../key-material.js';
 import { checkLockout, defaultKeyPolicy, validateKeyPolicy } from '../key-policy.js';
 import { specInfo } from '../key-specs.js';
@@ -45,8 +46,8 @@ export async function createKey(deps: KmsDeps, ctx: RequestContext, input: S.Cre
     accountId: ctx.accountId, region: ctx.region, keyId: newKeyId(input.MultiRegion === true), spec, usage, origin,
     manager: 'CUSTOMER', multiRegion: input.MultiRegion === true, description: input.Description ?? '', policy, createdAt: now,
   });
-  const material = origin === 'AWS_KMS' ? deps.materials.sealRow(key.arn, 1, await generateMaterial(spec), now) : undefined;
-  await deps.store.insertKey(key, material, tags);
+  const materials = origin === 'AWS_KMS' ? [deps.materials.sealRow(key.arn, 1, await generateMaterial(spec), now)] : [];
+  await deps.store.insertKey(key, materials, tags);
   return { KeyMetadata: await keyMetadata(deps, key) };
 }
 
@@ -100,25 +101,42 @@ export async function disableKey(deps: KmsDeps, ctx: RequestContext, input: S.Di
 
 /**
  * https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html
- * The model allows 1..365 days; the service takes 7..30 (default 30).
+ * The model allows 1..365 days; the service takes 7..30 (default 30). A multi-Region primary with
+ * replicas waits in PendingReplicaDeletion, without a date, until its last replica is deleted
+ * (deletion-sweep.ts starts its window then).
  */
 export async function scheduleKeyDeletion(deps: KmsDeps, ctx: RequestContext, input: S.ScheduleKeyDeletionRequest): Promise<S.ScheduleKeyDeletionResponse> {
   const days = input.PendingWindowInDays ?? 30;
   if (days < 7 || days > 30) throw validation(`PendingWindowInDays should be between 7 and 30, but it is ${days}`);
   const key = await resolveKey(deps, ctx, input.KeyId, false);
-  if (key.key_state === 'PendingDeletion') throw pendingDeletion(key.arn);
+  if (key.key_state === 'PendingDeletion' || key.key_state === 'PendingReplicaDeletion') throw pendingDeletion(key.arn);
+  if (key.multi_region === 1 && isPrimary(key) && (await keySet(deps, key)).length > 1) {
+    await deps.store.updateKey(key.arn, { key_state: 'PendingReplicaDeletion', deletion_date: null, pending_window_days: days });
+    return { KeyId: key.arn, KeyState: 'PendingReplicaDeletion', PendingWindowInDays: days };
+  }
   const deletionDate = new Date(deps.clock.now().getTime() + days * DAY_MS);
   await deps.store.updateKey(key.arn, { key_state: 'PendingDeletion', deletion_date: deletionDate.toISOString(), pending_window_days: days });
   return { KeyId: key.arn, DeletionDate: deletionDate, KeyState: 'PendingDeletion', PendingWindowInDays: days };
 }
 
-/** https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html — the key comes back Disabled. */
+/**
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_CancelKeyDeletion.html — the key comes
+ * back Disabled, or PendingImport if imported material is missing.
+ */
 export async function cancelKeyDeletion(deps: KmsDeps, ctx: RequestContext, input: S.CancelKeyDeletionRequest): Promise<S.CancelKeyDeletionResponse> {
   const key = await resolveKey(deps, ctx, input.KeyId, false);
-  if (key.key_state !== 'PendingDeletion') throw notPendingDeletion(key.arn);
-  const state = key.current_material_version === null ? 'PendingImport' : 'Disabled';
+  if (key.key_state !== 'PendingDeletion' && key.key_state !== 'PendingReplicaDeletion') throw notPendingDeletion(key.arn);
+  const state = (await missingMaterial(deps, key)) ? 'PendingImport' : 'Disabled';
   await deps.store.updateKey(key.arn, { key_state: state, deletion_date: null, pending_window_days: null });
   return { KeyId: key.arn };
+}
+
+/** Whether a key lacks material it needs (never imported, or imported and then deleted or expired). */
+async function missingMaterial(deps: KmsDeps, key: KeyRow): Promise<boolean> {
+  const current = key.current_material_version;
+  if (current === null) return true;
+  const rows = (await deps.store.materials(key.arn)).filter((m) => m.version <= current);
+  return !rows.some((m) => m.version === current) || rows.some((m) => m.material_sealed === null);
 }
 
 /**
