@@ -13,6 +13,7 @@ import { bootstrapIdentity, type RootCredentials } from './bootstrap.js';
 import { createConsoleHandler, isConsolePath } from './console.js';
 import type { ServerConfig } from './config.js';
 import { Gateway } from './gateway.js';
+import { InternalCalls } from './internal-calls.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildServices, type Wiring } from './services.js';
 
@@ -39,7 +40,7 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
   await blobs.sweep();
   const clock = new Clock();
-  const wiring = buildServices({ db, sealer, blobs, clock, config, log });
+  const wiring = buildServices({ db, sealer, blobs, clock, config, log, calls: new InternalCalls() });
   const { services } = wiring;
   const gateway = new Gateway({
     config, credentials: new CredentialResolver(db, sealer, clock), services, log,

@@ -12,6 +12,7 @@ import type { CallRecorder } from '../trail/recorder.js';
 import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
 import type { GatewayDeps } from './gateway.js';
+import type { InternalCalls } from './internal-calls.js';
 import type { Logger } from './logger.js';
 
 /** What every service is built from: the store, the root key's sealer, service time. */
@@ -22,6 +23,8 @@ export interface Runtime {
   clock: Clock;
   config: ServerConfig;
   log: Logger;
+  /** Calls between services on the caller's behalf (S3 -> KMS), authorized and trailed. */
+  calls: InternalCalls;
 }
 
 /** A background job (key deletion sweep, rotation, trail delivery), stopped on shutdown. */
@@ -45,7 +48,7 @@ export function buildServices(rt: Runtime): Wiring {
   const trail = buildCloudTrail(rt, { s3: s3.binding });
   const identity = buildIdentity(rt);
   const ec2 = buildEc2(rt, kms.deps);
-  return {
+  const wiring: Wiring = {
     services: {
       sts: identity.sts,
       iam: identity.iam,
@@ -58,4 +61,6 @@ export function buildServices(rt: Runtime): Wiring {
     recorder: trail.recorder,
     background: [kms.background, ...trail.background, ...s3.background, identity.background, ec2.background],
   };
+  rt.calls.attach(wiring);
+  return wiring;
 }
