@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the test suite talks through, on a fresh Debian machine:
-# the Debian clients (aws-cli v2, boto3 for /usr/bin/python3, s3cmd) and the npm dependencies.
+# the Debian clients (aws-cli v2, boto3 and cryptography for /usr/bin/python3, s3cmd), headless
+# Chromium for the console and report tests, PostgreSQL for cluster mode, and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,9 @@ need=()
 [ -x /usr/bin/aws ] || need+=(awscli)
 /usr/bin/python3 -c 'import boto3' 2>/dev/null || need+=(python3-boto3)
 command -v s3cmd >/dev/null 2>&1 || need+=(s3cmd)
+/usr/bin/python3 -c 'import cryptography' 2>/dev/null || need+=(python3-cryptography)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -110,8 +110,8 @@ describe('coffer encrypt/decrypt against Coffer KMS', () => {
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/envelope', TargetKeyId: arn }));
   });
   after(async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   for (const size of [0, 1, MiB]) {
@@ -305,7 +305,7 @@ describe('Fernet tokens between coffer and Python', () => {
     server = await startServer();
     env = server.clientEnv();
   });
-  after(() => server.stop());
+  after(() => server?.stop());
 
   for (const python of PYTHONS) {
     it(`${python}: tokens cross both ways, and TTLs expire on both sides`, async () => {

@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { configFrom, DEFAULT_PORT } from '../server/config.js';
-import { startServer } from '../server/app.js';
 import { registerAccountCommands } from './account.js';
 import { registerTrailCommands } from './trail.js';
 import { registerEnvelopeCommands } from './envelope/index.js';
@@ -22,6 +21,8 @@ program
   .action(async (opts: { host?: string; port?: string; dataDir?: string; tlsCert?: string; tlsKey?: string; bootstrap?: string }) => {
     const config = configFrom(opts, process.env);
     const env = opts.bootstrap ? { ...process.env, COFFER_BOOTSTRAP_FILE: resolve(opts.bootstrap) } : process.env;
+    // Loaded here, not at the top: client commands (encrypt, audit, ...) never pay for the server.
+    const { startServer } = await import('../server/app.js');
     const server = await startServer(config, env);
     if (server.root.secretAccessKey) {
       // Shown once, on the operator's terminal only: logs never carry the secret.
