@@ -15,7 +15,9 @@ import {
   HeadObjectCommand, ListObjectVersionsCommand, PutBucketEncryptionCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { CreateUserCommand, GetUserPolicyCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { DescribeKeyCommand, KMSClient, ListKeysCommand, ListResourceTagsCommand, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import {
+  DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, ListGrantsCommand, ListKeyRotationsCommand, ListKeysCommand, ListResourceTagsCommand, PutKeyPolicyCommand,
+} from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type TestServer } from './harness.js';
@@ -238,6 +240,43 @@ test('the console in a browser: keys, buckets, objects, trail, IAM, a limited us
     await capture('keys');
   });
 
+  await t.test('key rotation on with a period, rotate now, and a grant (when the server has them)', async () => {
+    const missing = (err: Error) => { assert.equal(err.name, 'UnknownOperationException'); return false; };
+    const rotation = await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId })).then(() => true, missing);
+    const grants = await kms.send(new ListGrantsCommand({ KeyId: keyId })).then(() => true, missing);
+    t.diagnostic(`KMS rotation: ${rotation ? 'tested' : 'not implemented yet'}; grants: ${grants ? 'tested' : 'not implemented yet'}`);
+    await page.goto(consoleUrl(`keys/${keyId}`));
+    const section = (title: string) => page.locator('section', { has: page.getByRole('heading', { name: title, exact: true }) });
+    if (rotation) {
+      await section('Key rotation').getByLabel('Period (days, 90–2560)').fill('180');
+      await section('Key rotation').getByRole('button', { name: 'Enable automatic rotation' }).click();
+      await section('Key rotation').getByText('180 days', { exact: true }).waitFor();
+      const status = await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }));
+      assert.equal(status.KeyRotationEnabled, true);
+      assert.equal(status.RotationPeriodInDays, 180);
+      await section('Key rotation').getByRole('button', { name: 'Rotate now' }).click();
+      await section('Key rotation').getByRole('cell', { name: 'ON_DEMAND' }).waitFor();
+      const rotations = (await kms.send(new ListKeyRotationsCommand({ KeyId: keyId }))).Rotations ?? [];
+      assert.deepEqual(rotations.map((r) => r.RotationType), ['ON_DEMAND']);
+    }
+    if (grants) {
+      await section('Grants').getByRole('button', { name: 'Create grant' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Create grant' });
+      await dialog.getByLabel('Grantee principal (ARN)').fill(`arn:aws:iam::${account}:root`);
+      await dialog.getByLabel('Name (optional)').fill('console-grant');
+      await dialog.getByRole('button', { name: 'Create grant' }).click();
+      const token = await dialog.getByLabel('Grant token').inputValue();
+      assert.ok(token.length > 0, 'the grant token is shown once');
+      await dialog.getByRole('button', { name: 'Done' }).click();
+      await section('Grants').getByRole('cell', { name: 'console-grant' }).waitFor();
+      const listed = (await kms.send(new ListGrantsCommand({ KeyId: keyId }))).Grants ?? [];
+      assert.deepEqual(listed.map((g) => [g.Name, g.GranteePrincipal, [...(g.Operations ?? [])].sort()]), [['console-grant', `arn:aws:iam::${account}:root`, ['Decrypt', 'Encrypt', 'GenerateDataKey']]]);
+      await section('Grants').getByRole('button', { name: 'Revoke' }).click();
+      await section('Grants').getByText('No grants on this key.').waitFor();
+      assert.deepEqual((await kms.send(new ListGrantsCommand({ KeyId: keyId }))).Grants ?? [], []);
+    }
+  });
+
   await t.test('create a bucket (SSE-KMS by default when the server has it) and upload a file', async () => {
     // Does this server take SSE-KMS default encryption yet? Asked through the SDK, on a probe bucket.
     const probe = `${bucket}-probe`;
@@ -445,7 +484,7 @@ test('the console in a browser: keys, buckets, objects, trail, IAM, a limited us
 
   await t.test('the audit page says the auditor is not there (from the server\'s capabilities)', async () => {
     await nav('Audit');
-    const auditOffered = health.audit === 'available' || health.features?.audit === 'available';
+    const auditOffered = [health.audit, health.features?.audit, health.services.audit].includes('available');
     await page.getByTestId('audit-state').getByRole('heading', { name: auditOffered ? 'Auditor available' : 'Not available yet' }).waitFor();
     await capture('audit');
   });

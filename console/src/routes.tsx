@@ -44,7 +44,8 @@ export function Routes(props: PageProps) {
   if (match('/keys', path)) return <KeysPage {...props} />;
   if ((p = match('/keys/:id', path))) return <KeyDetails key={p.id} {...props} keyId={p.id!} />;
   if (match('/buckets', path)) return <BucketsPage {...props} />;
-  if ((p = match('/buckets/:bucket', path))) return <ObjectsPage key={p.bucket} {...props} bucket={p.bucket!} />;
+  // Keyed by folder and view too: another folder is a fresh page, not the last one's rows relabelled.
+  if ((p = match('/buckets/:bucket', path))) return <ObjectsPage key={`${p.bucket}?${props.location.query}`} {...props} bucket={p.bucket!} />;
   if ((p = match('/buckets/:bucket/settings', path))) return <BucketSettings key={p.bucket} {...props} bucket={p.bucket!} />;
   if ((p = match('/buckets/:bucket/object', path))) return <ObjectDetails {...props} bucket={p.bucket!} />;
   if (match('/iam', path)) return <IamPage {...props} />;

@@ -1,5 +1,8 @@
 import type { ShownError } from '../errors';
 
+/** Codes meaning the signed-in credentials stopped working (expired session, deleted or inactive key). */
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'InvalidAccessKeyId', 'UnrecognizedClientException']);
+
 /**
  * An AWS error as the user needs it: what was refused (the IAM action for an access denial),
  * AWS's own message verbatim, and the request id for the server's log and trail.
@@ -17,6 +20,7 @@ export function ErrorBox({ error, onDismiss }: { error?: ShownError; onDismiss?:
         <p>You are not allowed to perform <code className="action">{error.action}</code>{error.operation ? <> (the console called {error.operation})</> : null}.</p>
       )}
       {error.notImplemented && error.operation && <p>This server does not implement <code>{error.operation}</code> yet.</p>}
+      {EXPIRED.has(error.code) && <p>These credentials are no longer valid: sign out and sign in again.</p>}
       {error.message && <p className="error-message">{error.message}</p>}
       <p className="error-meta">
         <span>{error.code}</span>

@@ -11,7 +11,7 @@ import { useAsync } from '../hooks';
 import { collect, when } from '../paging';
 import { Link } from '../router';
 import type { PageProps } from '../routes';
-import { eventError, lookup } from './trail';
+import { eventError, fixRange, lookup } from './trail';
 
 /** A count that loads (and fails) on its own, so one refused list does not blank the page. */
 function Count({ label, to, load }: { label: string; to: string; load: () => Promise<number> }) {
@@ -30,7 +30,7 @@ function Count({ label, to, load }: { label: string; to: string; load: () => Pro
 /** Overview: resource counts, the latest trail events, the audit's state. */
 export function Overview({ clients, session }: PageProps) {
   const { kms, s3, iam, cloudtrail } = clients;
-  const events = useAsync(async () => (await lookup(clients, { attribute: '', value: '', range: '90d', start: '', end: '' }, undefined, 10)).Events ?? [], [clients]);
+  const events = useAsync(async () => (await lookup(clients, fixRange({ attribute: '', value: '', range: '90d', start: '', end: '' }), undefined, 10)).Events ?? [], [clients]);
   const caps = useCapabilities();
   return (
     <>

@@ -21,12 +21,19 @@ const RANGES = [
   { id: 'custom', label: 'Custom range', seconds: 0 },
 ];
 
-interface Query { attribute: LookupAttributeKey | ''; value: string; range: string; start: string; end: string }
+/** The filter form as typed. */
+interface Draft { attribute: LookupAttributeKey | ''; value: string; range: string; start: string; end: string }
 
-function timeRange(q: Query): { StartTime?: Date; EndTime?: Date } {
-  if (q.range === 'custom') return { StartTime: q.start ? new Date(q.start) : undefined, EndTime: q.end ? new Date(q.end) : undefined };
-  const seconds = RANGES.find((r) => r.id === q.range)?.seconds ?? 86400;
-  return { StartTime: new Date(Date.now() - seconds * 1000), EndTime: new Date() };
+/** A lookup with its time range fixed: pages after the first must repeat the same parameters. */
+export interface Query { attribute: LookupAttributeKey | ''; value: string; StartTime?: Date; EndTime?: Date }
+
+/** Fixes a draft's relative range ("last 24 hours") to times, now. */
+export function fixRange(draft: Draft): Query {
+  if (draft.range === 'custom') {
+    return { attribute: draft.attribute, value: draft.value, StartTime: draft.start ? new Date(draft.start) : undefined, EndTime: draft.end ? new Date(draft.end) : undefined };
+  }
+  const seconds = RANGES.find((r) => r.id === draft.range)?.seconds ?? 86400;
+  return { attribute: draft.attribute, value: draft.value, StartTime: new Date(Date.now() - seconds * 1000), EndTime: new Date() };
 }
 
 /** The error code a recorded call failed with, from the event's JSON. */
@@ -41,13 +48,13 @@ export function eventError(e: Event): string | undefined {
 /** Loads one page of events for a query. */
 export async function lookup(clients: Clients, q: Query, NextToken?: string, MaxResults = 50) {
   const LookupAttributes = q.attribute && q.value.trim() ? [{ AttributeKey: q.attribute, AttributeValue: q.value.trim() }] : undefined;
-  return clients.cloudtrail.send(new LookupEventsCommand({ LookupAttributes, ...timeRange(q), MaxResults, NextToken }));
+  return clients.cloudtrail.send(new LookupEventsCommand({ LookupAttributes, StartTime: q.StartTime, EndTime: q.EndTime, MaxResults, NextToken }));
 }
 
 /** Event history: LookupEvents with one attribute filter and a time range; each event's JSON. */
 export function TrailPage({ clients }: PageProps) {
-  const [draft, setDraft] = useState<Query>({ attribute: '', value: '', range: '24h', start: '', end: '' });
-  const [query, setQuery] = useState(draft);
+  const [draft, setDraft] = useState<Draft>({ attribute: '', value: '', range: '24h', start: '', end: '' });
+  const [query, setQuery] = useState(() => fixRange(draft));
   const [events, setEvents] = useState<Event[]>([]);
   const [next, setNext] = useState<string>();
   const state = useAsync(async () => {
@@ -58,7 +65,7 @@ export function TrailPage({ clients }: PageProps) {
   }, [clients, query]);
   const more = useAction();
   const [shown, setShown] = useState<Event>();
-  const submit = (e: FormEvent) => { e.preventDefault(); setQuery({ ...draft }); };
+  const submit = (e: FormEvent) => { e.preventDefault(); setQuery(fixRange(draft)); };
 
   return (
     <>
@@ -66,7 +73,7 @@ export function TrailPage({ clients }: PageProps) {
       <form className="card filters" onSubmit={submit} aria-label="Event filters">
         <Field label="Attribute">
           {(id) => (
-            <select id={id} value={draft.attribute} onChange={(e) => setDraft({ ...draft, attribute: e.target.value as Query['attribute'] })}>
+            <select id={id} value={draft.attribute} onChange={(e) => setDraft({ ...draft, attribute: e.target.value as Draft['attribute'] })}>
               <option value="">Any event</option>
               {ATTRIBUTES.map((a) => <option key={a}>{a}</option>)}
             </select>
