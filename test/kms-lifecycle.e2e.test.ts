@@ -111,6 +111,12 @@ describe('KMS key lifecycle (SDK v3)', () => {
     await rejects(east.send(new K.EnableKeyRotationCommand({ KeyId: key.KeyId })), 'DisabledException', `${key.Arn} is disabled.`);
     await rejects(east.send(new K.RotateKeyOnDemandCommand({ KeyId: key.KeyId })), 'DisabledException', `${key.Arn} is disabled.`);
     await rejects(east.send(new K.RotateKeyOnDemandCommand({ KeyId: `mrk-${'0'.repeat(32)}` })), 'NotFoundException', `Key 'arn:aws:kms:us-east-1:${account}:key/mrk-${'0'.repeat(32)}' does not exist`);
+    // AWS managed keys rotate every year from their creation, and nobody may change that.
+    const managed = await describeKey('alias/aws/ebs');
+    const status = await east.send(new K.GetKeyRotationStatusCommand({ KeyId: managed.KeyId }));
+    assert.deepEqual([status.KeyRotationEnabled, status.RotationPeriodInDays], [true, 365]);
+    assert.ok(Math.abs(status.NextRotationDate!.getTime() - (managed.CreationDate!.getTime() + 365 * DAY * 1000)) < 1000);
+    await rejects(east.send(new K.DisableKeyRotationCommand({ KeyId: managed.KeyId })), 'AccessDeniedException');
   });
 
   it('automatic rotation happens on schedule: old ciphertexts decrypt, new ones use the new material', async () => {

@@ -26,10 +26,12 @@ import * as iam from './migrations/0004-iam.js';
 import * as trail from './migrations/0005-trail.js';
 import * as ec2 from './migrations/0006-ec2.js';
 import * as kmsB from './migrations/0007-kms-b.js';
+import * as s3Multipart from './migrations/0008-s3-multipart.js';
 import type { IamTables } from '../services/iam/tables.js';
 import type { TrailTables } from '../trail/tables.js';
 import type { Ec2Tables } from '../services/ec2/tables.js';
 import type { KmsAliasesTable, KmsGrantsTable, KmsKeyMaterialsTable, KmsKeysTable, KmsTagsTable } from '../services/kms/tables.js';
+import type { S3MultipartTables } from '../services/s3/upload-tables.js';
 import type { S3BlobGarbageTable, S3BucketConfigsTable, S3BucketsTable, S3ObjectBlobsTable, S3ObjectsTable } from '../services/s3/tables.js';
 
 /** ISO-8601 UTC timestamp with milliseconds, as `new Date().toISOString()` writes it. */
@@ -70,7 +72,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends IamTables, TrailTables, Ec2Tables {
+export interface Database extends IamTables, TrailTables, Ec2Tables, S3MultipartTables {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
   meta: MetaTable;
@@ -138,11 +140,34 @@ const migrations: Record<string, Migration> = {
   '0005-trail': trail,
   '0006-ec2': ec2,
   '0007-kms-b': kmsB,
+  '0008-s3-multipart': s3Multipart,
 };
+
+/**
+ * On PostgreSQL, whose DDL is transactional, Kysely runs every pending migration inside one
+ * transaction, where calling `transaction()` throws. A migration's own `db.transaction()` (needed
+ * on SQLite to make it atomic) therefore joins the transaction it already runs in.
+ */
+function joiningTransactions(migration: Migration): Migration {
+  return {
+    up: (db: Kysely<any>) => {
+      if (!db.isTransaction) return migration.up(db);
+      const joined = new Proxy(db, {
+        get(target, prop) {
+          if (prop === 'transaction') return () => ({ execute: <T>(fn: (tx: Kysely<any>) => Promise<T>) => fn(joined) });
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      return migration.up(joined);
+    },
+  };
+}
 
 /** Brings the schema up to date; a no-op when it already is. Throws if any migration fails. */
 export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const all = Object.fromEntries(Object.entries(migrations).map(([name, m]) => [name, joiningTransactions(m)]));
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => all } });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? '(before any migration ran)';

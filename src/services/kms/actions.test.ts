@@ -57,7 +57,7 @@ describe('KMS action table: resources, condition keys, grants', () => {
     const clock = new Clock();
     const deps: KmsDeps = {
       store, materials: new KeyMaterials(store, sealer), clock, usage: new UsageTracker(store, () => clock.now()),
-      locks: new KeyLocks(), sealer, grants: new GrantStore(db),
+      locks: new KeyLocks(), sealer, grants: new GrantStore(db, store.changes),
     };
     kms = new KmsProvider(deps);
     actions = kmsActions(deps);

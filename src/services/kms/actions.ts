@@ -7,8 +7,11 @@
  *   key's ARN (an alias naming nothing stays an alias ARN, and the operation answers
  *   NotFoundException); Decrypt and ReEncrypt without a KeyId read the key from the blob header;
  *   RetireGrant with a token reads the key from the grant.
- * - The key behind a request is looked up at most once per request (a cache keyed by the decoded
- *   input), however many of resources(), conditions(), resourcePolicy() and grants() ask for it.
+ * - What authorization needs of a key (the key, its tags, aliases and grants) is looked up at most
+ *   once per request, however many of resources(), conditions(), resourcePolicy() and grants() ask,
+ *   and reused across requests for up to a second (recent-cache.ts: any KMS write in this process
+ *   makes it stale at once). A request carrying grant tokens always reads afresh, so a grant made a
+ *   moment ago on another node is honoured.
  * - kms:CallerAccount and kms:ViaService come from the request context (authz/context-keys.ts).
  * - An operation that needs two actions (ReEncrypt: kms:ReEncryptFrom on the source key and
  *   kms:ReEncryptTo on the destination) lists the second in `also()`.
@@ -19,6 +22,7 @@ import { readBlobHeader } from './ciphertext-blob.js';
 import { grantViews, openGrantToken } from './grant-store.js';
 import { aliasArn, findKey, keyArn, parseKeyRef, refArn, type KmsDeps } from './key-lookup.js';
 import type { KeyRow } from './key-store.js';
+import { RecentCache } from './recent-cache.js';
 
 type Input = Record<string, any>;
 type Conditions = Record<string, string | string[]>;
@@ -28,7 +32,10 @@ interface KeyFacts {
   key: KeyRow;
   tags: Array<{ key: string; value: string }>;
   aliases: string[];
+  grants: GrantView[];
 }
+
+
 
 /** Where a request names its key (or keys), per operation. */
 type KeyRefOf = (ctx: RequestContext, input: Input, deps: KmsDeps) => Promise<string | undefined> | string | undefined;
@@ -138,25 +145,39 @@ function keyConditions(facts: KeyFacts): Conditions {
 
 /** The KMS action table; the key policy, grants and key facts come from `deps`. */
 export function kmsActions(deps: KmsDeps): ActionTable {
-  // Per request (keyed by the decoded input object) and key reference: the key, looked up once.
-  const cache = new WeakMap<object, Map<string, Promise<KeyFacts | undefined>>>();
+  // Per request (keyed by the decoded input object) and key reference: the facts, looked up once.
+  const perRequest = new WeakMap<object, Map<string, Promise<KeyFacts | undefined>>>();
+  // Across requests, by key reference (as an ARN): see recent-cache.ts.
+  const shared = new RecentCache<KeyFacts>(deps.store.changes);
+
+  const load = async (ctx: RequestContext, ref: string): Promise<KeyFacts | undefined> => {
+    try {
+      const key = await findKey(deps, parseKeyRef(ctx, ref, true));
+      const [tags, aliases, grants] = await Promise.all([
+        deps.store.tags(key.arn), deps.store.listAliases(key.account_id, key.region, key.arn), deps.grants.forKey(key.arn),
+      ]);
+      return { key, tags, aliases: aliases.map((a) => a.alias_name), grants: grantViews(grants) };
+    } catch {
+      return undefined;
+    }
+  };
+
+  const cached = (ctx: RequestContext, input: Input, ref: string): Promise<KeyFacts | undefined> => {
+    let id: string;
+    try {
+      id = refArn(parseKeyRef(ctx, ref, true));
+    } catch {
+      return Promise.resolve(undefined);
+    }
+    if (Array.isArray(input.GrantTokens) && input.GrantTokens.length > 0) return load(ctx, ref);
+    return shared.get(id, () => load(ctx, ref));
+  };
 
   const facts = (ctx: RequestContext, input: Input, ref: string): Promise<KeyFacts | undefined> => {
-    let perInput = cache.get(input);
-    if (!perInput) cache.set(input, (perInput = new Map()));
-    let found = perInput.get(ref);
-    if (!found) {
-      found = (async () => {
-        try {
-          const key = await findKey(deps, parseKeyRef(ctx, ref, true));
-          const [tags, aliases] = await Promise.all([deps.store.tags(key.arn), deps.store.listAliases(key.account_id, key.region, key.arn)]);
-          return { key, tags, aliases: aliases.map((a) => a.alias_name) };
-        } catch {
-          return undefined;
-        }
-      })();
-      perInput.set(ref, found);
-    }
+    let mine = perRequest.get(input);
+    if (!mine) perRequest.set(input, (mine = new Map()));
+    let found = mine.get(ref);
+    if (!found) mine.set(ref, (found = cached(ctx, input, ref)));
     return found;
   };
 
@@ -194,8 +215,7 @@ export function kmsActions(deps: KmsDeps): ActionTable {
         return f && { document: f.key.policy, accountId: f.key.account_id, kind: 'kms-key' };
       },
       async grants(ctx, input): Promise<GrantView[]> {
-        const f = await keyFacts(ctx, input);
-        return f ? grantViews(await deps.grants.forKey(f.key.arn)) : [];
+        return (await keyFacts(ctx, input))?.grants ?? [];
       },
     };
   }

@@ -9,6 +9,7 @@ import type { Logger } from '../../server/logger.js';
 import type { KmsDeps } from './key-lookup.js';
 import { DAY_MS } from './ops/rotation.js';
 
+/** One deletion pass: every key whose deletion date has passed is destroyed (run by background.ts). */
 export function keyDeletionPass(deps: KmsDeps, log: Logger): () => Promise<void> {
   return async () => {
     const now = deps.clock.now().toISOString();

@@ -12,18 +12,20 @@ import type { Sealer } from '../../crypto/root-key.js';
 import type { Db } from '../../store/database.js';
 import type { GrantConstraints } from '../../generated/kms/shapes.js';
 import { invalidGrantToken } from './errors.js';
+import type { ChangeCounter } from './recent-cache.js';
 import type { KmsGrantsTable } from './tables.js';
 
+/** A grant as stored. */
 export type GrantRow = Selectable<KmsGrantsTable>;
 
 const TOKEN_AAD = 'kms/grant-token';
 
 /** Repository over `kms_grants`. */
 export class GrantStore {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly changes: ChangeCounter) {}
 
   async insert(row: GrantRow): Promise<void> {
-    await this.db.insertInto('kms_grants').values(row).execute();
+    await this.changes.count(this.db.insertInto('kms_grants').values(row).execute());
   }
 
   async find(grantId: string): Promise<GrantRow | undefined> {
@@ -49,7 +51,7 @@ export class GrantStore {
 
   /** Deletes a grant; false if it no longer exists. */
   async delete(grantId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('kms_grants').where('grant_id', '=', grantId).executeTakeFirst();
+    const result = await this.changes.count(this.db.deleteFrom('kms_grants').where('grant_id', '=', grantId).executeTakeFirst());
     return Number(result.numDeletedRows) === 1;
   }
 }
@@ -77,6 +79,7 @@ export function checkGrantTokens(sealer: Sealer, tokens: string[] | undefined): 
   for (const token of tokens ?? []) openGrantToken(sealer, token);
 }
 
+/** A grant's constraints as CreateGrant took them, if it has any. */
 export function grantConstraints(row: GrantRow): GrantConstraints | undefined {
   return row.constraints === null ? undefined : JSON.parse(row.constraints) as GrantConstraints;
 }

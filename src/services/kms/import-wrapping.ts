@@ -45,6 +45,7 @@ export function sealImportToken(sealer: Sealer, keyArn: string, algorithm: Algor
   }
 }
 
+/** What an opened import token holds: the wrapping algorithm and the RSA private key to unwrap with. */
 export interface ImportToken {
   algorithm: AlgorithmSpec;
   privateKey: KeyObject;

@@ -80,7 +80,8 @@ export function refArn(ref: KeyRef): string {
 export async function findKey(deps: KmsDeps, ref: KeyRef): Promise<KeyRow> {
   if (ref.kind === 'alias') {
     const alias = await deps.store.findAlias(ref.accountId, ref.region, ref.aliasName);
-    const key = alias && (await deps.store.findKeyByArn(alias.target_key_arn));
+    const target = alias && /^arn:[^:]+:kms:([^:]+):(\d{12}):key\/(.+)$/.exec(alias.target_key_arn);
+    const key = target ? await deps.store.findKey(target[2]!, target[1]!, target[3]!) : undefined;
     if (!key) throw aliasNotFound(aliasArn(ref.region, ref.accountId, ref.aliasName));
     return key;
   }

@@ -30,12 +30,14 @@
  */
 import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../../store/database.js';
+import { ChangeCounter, RecentCache } from './recent-cache.js';
 import type { KmsAliasesTable, KmsKeyMaterialsTable, KmsKeysTable } from './tables.js';
 
 export type KeyRow = Selectable<KmsKeysTable>;
 export type MaterialRow = Selectable<KmsKeyMaterialsTable>;
 export type AliasRow = Selectable<KmsAliasesTable>;
 export type KeyUpdate = Updateable<KmsKeysTable>;
+/** A partial update of a material row. */
 export type MaterialUpdate = Updateable<KmsKeyMaterialsTable>;
 
 /** A set of material changes (and key updates) committed together by writeMaterials(). */
@@ -46,19 +48,28 @@ export interface MaterialChange {
   keys?: Array<{ arn: string; patch: KeyUpdate }>;
 }
 
-/** Repository over the KMS tables. Every method is one query or one transaction. */
+/**
+ * Repository over the KMS tables. Every method is one query or one transaction; findKey and
+ * findAlias answer from a short-lived cache (recent-cache.ts) that every write here invalidates.
+ */
 export class KeyStore {
-  constructor(private readonly db: Db) {}
+  private readonly recentKeys: RecentCache<KeyRow>;
+  private readonly recentAliases: RecentCache<AliasRow>;
+
+  constructor(private readonly db: Db, readonly changes = new ChangeCounter()) {
+    this.recentKeys = new RecentCache(changes);
+    this.recentAliases = new RecentCache(changes);
+  }
 
   /** Inserts a key with its materials (none while PendingImport; a replica's copies) and tags, atomically. */
   async insertKey(key: KeyRow, materials: MaterialRow[], tags: Array<{ key: string; value: string }>): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await this.changes.count(this.db.transaction().execute(async (tx) => {
       await tx.insertInto('kms_keys').values(key).execute();
       if (materials.length) await tx.insertInto('kms_key_materials').values(materials).execute();
       if (tags.length) {
         await tx.insertInto('kms_tags').values(tags.map((t) => ({ key_arn: key.arn, tag_key: t.key, tag_value: t.value }))).execute();
       }
-    });
+    }));
   }
 
   /**
@@ -66,7 +77,7 @@ export class KeyStore {
    * alias name is already taken, e.g. by a racing first use of an AWS managed key.
    */
   async insertKeyWithAlias(key: KeyRow, material: MaterialRow, alias: AliasRow): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.changes.count(this.db.transaction().execute(async (tx) => {
       const taken = await tx.selectFrom('kms_aliases').select('alias_name')
         .where('account_id', '=', alias.account_id).where('region', '=', alias.region).where('alias_name', '=', alias.alias_name)
         .executeTakeFirst();
@@ -75,15 +86,17 @@ export class KeyStore {
       await tx.insertInto('kms_key_materials').values(material).execute();
       await tx.insertInto('kms_aliases').values(alias).execute();
       return true;
-    });
+    }));
   }
 
+  /** A key by account, Region and key id (cached briefly: see the class comment). */
   async findKey(accountId: string, region: string, keyId: string): Promise<KeyRow | undefined> {
-    return this.db.selectFrom('kms_keys').selectAll()
+    return this.recentKeys.get(`${accountId}/${region}/${keyId}`, () => this.db.selectFrom('kms_keys').selectAll()
       .where('account_id', '=', accountId).where('region', '=', region).where('key_id', '=', keyId)
-      .executeTakeFirst();
+      .executeTakeFirst());
   }
 
+  /** A key by ARN, always read from the store (for read-modify-write sequences). */
   async findKeyByArn(arn: string): Promise<KeyRow | undefined> {
     return this.db.selectFrom('kms_keys').selectAll().where('arn', '=', arn).executeTakeFirst();
   }
@@ -103,7 +116,7 @@ export class KeyStore {
   }
 
   async updateKey(arn: string, patch: KeyUpdate): Promise<void> {
-    await this.db.updateTable('kms_keys').set(patch).where('arn', '=', arn).execute();
+    await this.changes.count(this.db.updateTable('kms_keys').set(patch).where('arn', '=', arn).execute());
   }
 
   async material(keyArn: string, version: number): Promise<MaterialRow | undefined> {
@@ -118,7 +131,7 @@ export class KeyStore {
 
   /** Inserts, updates and removes materials and updates keys, in one transaction. */
   async writeMaterials(change: MaterialChange): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await this.changes.count(this.db.transaction().execute(async (tx) => {
       for (const r of change.remove ?? []) {
         await tx.deleteFrom('kms_key_materials').where('key_arn', '=', r.keyArn).where('version', '=', r.version).execute();
       }
@@ -127,7 +140,7 @@ export class KeyStore {
         await tx.updateTable('kms_key_materials').set(u.patch).where('key_arn', '=', u.keyArn).where('version', '=', u.version).execute();
       }
       for (const k of change.keys ?? []) await tx.updateTable('kms_keys').set(k.patch).where('arn', '=', k.arn).execute();
-    });
+    }));
   }
 
   /** Keys whose automatic rotation is due: Enabled primaries (or single-Region keys) only; a rotation reaches every replica. */
@@ -155,7 +168,7 @@ export class KeyStore {
    * state inside it, so a CancelKeyDeletion that won the race keeps its key. True if deleted.
    */
   async deleteKeyIfPending(arn: string, now: string): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.changes.count(this.db.transaction().execute(async (tx) => {
       const row = await tx.selectFrom('kms_keys').select(['key_state', 'deletion_date']).where('arn', '=', arn).executeTakeFirst();
       if (!row || row.key_state !== 'PendingDeletion' || row.deletion_date === null || row.deletion_date > now) return false;
       await tx.deleteFrom('kms_grants').where('key_arn', '=', arn).execute();
@@ -164,15 +177,16 @@ export class KeyStore {
       await tx.deleteFrom('kms_key_materials').where('key_arn', '=', arn).execute();
       await tx.deleteFrom('kms_keys').where('arn', '=', arn).execute();
       return true;
-    });
+    }));
   }
 
   // ---- aliases ----
 
+  /** An alias (cached briefly: see the class comment). */
   async findAlias(accountId: string, region: string, aliasName: string): Promise<AliasRow | undefined> {
-    return this.db.selectFrom('kms_aliases').selectAll()
+    return this.recentAliases.get(`${accountId}/${region}/${aliasName}`, () => this.db.selectFrom('kms_aliases').selectAll()
       .where('account_id', '=', accountId).where('region', '=', region).where('alias_name', '=', aliasName)
-      .executeTakeFirst();
+      .executeTakeFirst());
   }
 
   /** Aliases of an account and Region (optionally only those of one key), in name order. */
@@ -184,20 +198,20 @@ export class KeyStore {
 
   /** Inserts an alias; false if the name is taken (the primary key decides, so two racing creates can't both win). */
   async insertAlias(alias: AliasRow): Promise<boolean> {
-    const result = await this.db.insertInto('kms_aliases').values(alias)
+    const result = await this.changes.count(this.db.insertInto('kms_aliases').values(alias)
       .onConflict((oc) => oc.columns(['account_id', 'region', 'alias_name']).doNothing())
-      .executeTakeFirst();
+      .executeTakeFirst());
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
   }
 
   async retargetAlias(accountId: string, region: string, aliasName: string, targetKeyArn: string, now: string): Promise<void> {
-    await this.db.updateTable('kms_aliases').set({ target_key_arn: targetKeyArn, updated_at: now })
-      .where('account_id', '=', accountId).where('region', '=', region).where('alias_name', '=', aliasName).execute();
+    await this.changes.count(this.db.updateTable('kms_aliases').set({ target_key_arn: targetKeyArn, updated_at: now })
+      .where('account_id', '=', accountId).where('region', '=', region).where('alias_name', '=', aliasName).execute());
   }
 
   async deleteAlias(accountId: string, region: string, aliasName: string): Promise<void> {
-    await this.db.deleteFrom('kms_aliases')
-      .where('account_id', '=', accountId).where('region', '=', region).where('alias_name', '=', aliasName).execute();
+    await this.changes.count(this.db.deleteFrom('kms_aliases')
+      .where('account_id', '=', accountId).where('region', '=', region).where('alias_name', '=', aliasName).execute());
   }
 
   // ---- tags ----
@@ -209,7 +223,7 @@ export class KeyStore {
 
   /** Adds or overwrites tags, refusing (false, nothing written) if the key would end up with more than `max`. */
   async putTags(keyArn: string, tags: Array<{ key: string; value: string }>, max: number): Promise<boolean> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.changes.count(this.db.transaction().execute(async (tx) => {
       const existing = await tx.selectFrom('kms_tags').select('tag_key').where('key_arn', '=', keyArn).execute();
       const keys = new Set(existing.map((r) => r.tag_key));
       for (const t of tags) keys.add(t.key);
@@ -220,23 +234,23 @@ export class KeyStore {
           .execute();
       }
       return true;
-    });
+    }));
   }
 
   async removeTags(keyArn: string, tagKeys: string[]): Promise<void> {
     if (!tagKeys.length) return;
-    await this.db.deleteFrom('kms_tags').where('key_arn', '=', keyArn).where('tag_key', 'in', tagKeys).execute();
+    await this.changes.count(this.db.deleteFrom('kms_tags').where('key_arn', '=', keyArn).where('tag_key', 'in', tagKeys).execute());
   }
 
   /** Records the last successful cryptographic use of keys (batched by the usage tracker). */
   async recordUsage(entries: Array<{ arn: string; at: string; operation: string; requestId: string }>): Promise<void> {
     if (!entries.length) return;
-    await this.db.transaction().execute(async (tx) => {
+    await this.changes.count(this.db.transaction().execute(async (tx) => {
       for (const e of entries) {
         await tx.updateTable('kms_keys')
           .set({ last_used_at: e.at, last_used_operation: e.operation, last_used_request_id: e.requestId })
           .where('arn', '=', e.arn).execute();
       }
-    });
+    }));
   }
 }

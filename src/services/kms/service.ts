@@ -30,7 +30,7 @@ export function buildKms(rt: Runtime): KmsService {
   const store = new KeyStore(rt.db);
   const materials = new KeyMaterials(store, rt.sealer);
   const usage = new UsageTracker(store, () => rt.clock.now());
-  const deps: KmsDeps = { store, materials, clock: rt.clock, usage, locks: new KeyLocks(), sealer: rt.sealer, grants: new GrantStore(rt.db) };
+  const deps: KmsDeps = { store, materials, clock: rt.clock, usage, locks: new KeyLocks(), sealer: rt.sealer, grants: new GrantStore(rt.db, store.changes) };
   const provider = new KmsProvider(deps);
   return {
     provider,

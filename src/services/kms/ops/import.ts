@@ -118,6 +118,7 @@ export async function importKeyMaterial(deps: KmsDeps, ctx: RequestContext, inpu
     });
   } finally {
     material.secret.fill(0);
+    unwrapped.fill(0);
   }
   deps.materials.evict(key.arn);
   return { KeyId: key.arn, ...(symmetric ? { KeyMaterialId: id } : {}) };

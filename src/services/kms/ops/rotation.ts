@@ -18,6 +18,7 @@ import type { KeyRow, KeyUpdate, MaterialChange, MaterialRow } from '../key-stor
 import { specInfo } from '../key-specs.js';
 import { paginate } from '../pagination.js';
 
+/** Rotation periods, deletion windows and the like are whole days of service time. */
 export const DAY_MS = 86_400_000;
 /** AWS's quota of on-demand rotations per key. https://docs.aws.amazon.com/kms/latest/APIReference/API_RotateKeyOnDemand.html */
 export const ON_DEMAND_ROTATION_LIMIT = 25;

@@ -1,0 +1,56 @@
+/**
+ * Short-lived caching of what the KMS tables say, for the hot path (every Encrypt looks up its key,
+ * and authorization its policy, tags, aliases and grants).
+ *
+ * - Every write this process makes to the KMS tables bumps a ChangeCounter; an entry read before a
+ *   write is never used after it, so a change is seen at once by the next request on this node.
+ * - Entries live at most `ttlMs` (default one second): how late another node of a cluster may see a
+ *   change made here. AWS KMS documents the same eventual consistency for key state, policy, grant
+ *   and alias changes.
+ * - Lookups that find nothing are not kept, and the cache holds at most `max` entries.
+ */
+
+/** Counts the writes this process makes to the KMS tables. */
+export class ChangeCounter {
+  value = 0;
+
+  /** Awaits a write and counts it, whether it succeeds or not. */
+  async count<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.value++;
+    }
+  }
+}
+
+interface Entry<T> {
+  value: Promise<T | undefined>;
+  version: number;
+  expires: number;
+}
+
+/** Recent lookups by id, dropped by the next write or after `ttlMs`. */
+export class RecentCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+
+  constructor(private readonly changes: ChangeCounter, private readonly ttlMs = 1000, private readonly max = 10_000) {}
+
+  /** The cached value of `id`, or `load()`'s (kept if it found something). */
+  get(id: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const now = performance.now();
+    const hit = this.entries.get(id);
+    if (hit && hit.version === this.changes.value && hit.expires > now) return hit.value;
+    // The version is read before loading: a write during the load leaves this entry stale.
+    const entry: Entry<T> = { value: load(), version: this.changes.value, expires: now + this.ttlMs };
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    entry.value.then((v) => {
+      if (v === undefined && this.entries.get(id) === entry) this.entries.delete(id);
+    }, () => {
+      if (this.entries.get(id) === entry) this.entries.delete(id);
+    });
+    return entry.value;
+  }
+}
