@@ -105,6 +105,8 @@ export class SessionTokens {
  */
 export class CredentialResolver {
   private readonly tokens: SessionTokens;
+  /** When this process last recorded each key's use (bounded; cleared when full). */
+  private readonly recentUses = new Map<string, number>();
 
   constructor(private readonly db: Db, private readonly sealer: Sealer, private readonly clock: { now(): Date } = { now: () => new Date() }) {
     this.tokens = new SessionTokens(db, sealer);
@@ -142,6 +144,12 @@ export class CredentialResolver {
    */
   async recordUse(accessKeyId: string, service: string, region: string, at: Date = new Date()): Promise<void> {
     if (accessKeyId.startsWith('ASIA')) return;
+    // This process wrote this key's use within the span: the guarded UPDATE below would change nothing.
+    const memo = `${accessKeyId} ${service} ${region}`;
+    const last = this.recentUses.get(memo);
+    if (last !== undefined && at.getTime() - last < LAST_USED_SPAN_MS) return;
+    if (this.recentUses.size >= 10_000) this.recentUses.clear();
+    this.recentUses.set(memo, at.getTime());
     const since = new Date(at.getTime() - LAST_USED_SPAN_MS).toISOString();
     await this.db.updateTable('access_keys')
       .set({ last_used_at: at.toISOString(), last_used_service: service, last_used_region: region })
