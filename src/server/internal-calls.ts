@@ -42,9 +42,10 @@ export class InternalCalls {
     let output: unknown;
     let error: AwsError | undefined;
     let status = 200;
+    let resources: string[] | undefined;
     try {
+      resources = await spec.resources(inner, input);
       if ((await attached.authorizer.authorize(inner, spec, input)) === 'deny') {
-        const resources = await spec.resources(inner, input);
         throw accessDenied('json', ctx.principal?.arn, spec.action, resources[0] ?? '*');
       }
       output = await method.call(binding.provider, inner, input);
@@ -58,7 +59,7 @@ export class InternalCalls {
         requestId: ctx.requestId, eventTime: new Date(), service, operation, region: ctx.region,
         principal: ctx.principal, accessKeyId: ctx.principal?.accessKeyId,
         sourceIp: ctx.sourceIp, userAgent: ctx.userAgent,
-        input, output, error, status, invokedBy: via,
+        input, output, error, status, resources, invokedBy: via,
       });
     }
   }

@@ -8,6 +8,7 @@
 import type { ActionSpec, ResourcePolicy } from '../../authz/types.js';
 import type { RequestContext } from '../../server/context.js';
 import type { BucketStore } from './bucket-store.js';
+import { parseCopySource } from './ops/copy.js';
 
 /** `arn:aws:s3:::bucket`: S3 ARNs carry neither region nor account. */
 export function bucketArn(bucket: string): string {
@@ -68,6 +69,14 @@ function requestTagConditions(tagging: unknown): Conditions {
   return out;
 }
 
+/** `s3:x-amz-server-side-encryption-aws-kms-key-id` and the SSE-C algorithm key of a write. */
+function sseConditions(input: Record<string, unknown>): Conditions {
+  return present([
+    ['s3:x-amz-server-side-encryption-aws-kms-key-id', input.SSEKMSKeyId],
+    ['s3:x-amz-server-side-encryption-customer-algorithm', input.SSECustomerAlgorithm],
+  ]);
+}
+
 export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
   const resourcePolicy = async (_ctx: RequestContext, input: BucketInput): Promise<ResourcePolicy | undefined> => {
     const bucket = await buckets.get(input.Bucket);
@@ -121,6 +130,9 @@ export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
     GetPublicAccessBlock: onBucket('s3:GetBucketPublicAccessBlock'),
     PutPublicAccessBlock: onBucket('s3:PutBucketPublicAccessBlock'),
     DeletePublicAccessBlock: onBucket('s3:PutBucketPublicAccessBlock'),
+    GetBucketEncryption: onBucket('s3:GetEncryptionConfiguration'),
+    PutBucketEncryption: onBucket('s3:PutEncryptionConfiguration'),
+    DeleteBucketEncryption: onBucket('s3:PutEncryptionConfiguration'),
     ListObjects: onBucket('s3:ListBucket', listConditions),
     ListObjectsV2: onBucket('s3:ListBucket', listConditions),
     ListObjectVersions: onBucket('s3:ListBucketVersions', listConditions),
@@ -128,6 +140,7 @@ export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
       ...aclConditions(input),
       ...requestTagConditions(input.Tagging),
       ...present([['s3:x-amz-server-side-encryption', input.ServerSideEncryption], ['s3:x-amz-storage-class', input.StorageClass]]),
+      ...sseConditions(input),
     })),
     CopyObject: onObject('s3:PutObject', (input) => ({
       ...aclConditions(input),
@@ -136,6 +149,7 @@ export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
         ['s3:x-amz-copy-source', input.CopySource], ['s3:x-amz-metadata-directive', input.MetadataDirective],
         ['s3:x-amz-server-side-encryption', input.ServerSideEncryption], ['s3:x-amz-storage-class', input.StorageClass],
       ]),
+      ...sseConditions(input),
     })),
     GetObject: byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'),
     HeadObject: byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'),
@@ -150,5 +164,31 @@ export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
     DeleteObjectTagging: byVersion(onObject('s3:DeleteObjectTagging'), 's3:DeleteObjectVersionTagging'),
     GetObjectAcl: byVersion(onObject('s3:GetObjectAcl'), 's3:GetObjectVersionAcl'),
     PutObjectAcl: byVersion(onObject('s3:PutObjectAcl', aclConditions), 's3:PutObjectVersionAcl'),
+    // Multipart uploads write with s3:PutObject; their listing and abort have actions of their own.
+    CreateMultipartUpload: onObject('s3:PutObject', (input) => ({
+      ...aclConditions(input),
+      ...requestTagConditions(input.Tagging),
+      ...present([['s3:x-amz-server-side-encryption', input.ServerSideEncryption], ['s3:x-amz-storage-class', input.StorageClass]]),
+      ...sseConditions(input),
+    })),
+    UploadPart: onObject('s3:PutObject'),
+    // Copying a part also reads the source: s3:GetObject (or GetObjectVersion) on it, under its bucket's policy.
+    UploadPartCopy: {
+      ...onObject('s3:PutObject', (input) => present([['s3:x-amz-copy-source', input.CopySource]])),
+      also: async (_ctx, input: { CopySource: string }) => {
+        const source = parseCopySource(input.CopySource);
+        return [{
+          action: source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
+          resources: () => [objectArn(source.bucket, source.key)],
+          conditions: () => present([['s3:VersionId', source.versionId]]),
+          resourcePolicy: (ctx) => resourcePolicy(ctx, { Bucket: source.bucket }),
+        }];
+      },
+    },
+    CompleteMultipartUpload: onObject('s3:PutObject'),
+    AbortMultipartUpload: onObject('s3:AbortMultipartUpload'),
+    ListParts: onObject('s3:ListMultipartUploadParts'),
+    ListMultipartUploads: onBucket('s3:ListBucketMultipartUploads', (input) => present([['s3:prefix', input.Prefix], ['s3:delimiter', input.Delimiter]])),
+    GetObjectAttributes: byVersion(onObject('s3:GetObjectAttributes'), 's3:GetObjectVersionAttributes'),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * What every S3 operation works with (stores, keyring, service time) and the lookups they share:
+ * What every S3 operation works with (stores, encryption, service time) and the lookups they share:
  * the bucket a request names, its owner's canonical id, the version a key/versionId names.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,10 +9,11 @@ import type { Logger } from '../../server/logger.js';
 import type { Db } from '../../store/database.js';
 import type { BodyStore } from './body.js';
 import type { Bucket, BucketStore } from './bucket-store.js';
-import type { ObjectKeyring } from './encryption.js';
 import { accessDenied, deleteMarkerNotAllowed, noSuchBucket, noSuchKey, noSuchVersion } from './errors.js';
 import { checkVersionId } from './names.js';
 import type { ObjectStore, ObjectVersion } from './object-store.js';
+import type { Sse } from './sse.js';
+import type { UploadStore } from './upload-store.js';
 
 /** Canonical user ids of accounts (S3's owner ids), read once per account. */
 export class AccountDirectory {
@@ -42,7 +43,10 @@ export interface S3Deps {
   buckets: BucketStore;
   objects: ObjectStore;
   bodies: BodyStore;
-  keyring: ObjectKeyring;
+  /** Server-side encryption: every body's data key is made and opened here (sse.ts). */
+  sse: Sse;
+  /** Multipart uploads in progress and the parts of completed multipart objects (upload-store.ts). */
+  uploads: UploadStore;
   accounts: AccountDirectory;
   clock: Clock;
   log: Logger;

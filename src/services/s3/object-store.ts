@@ -15,6 +15,7 @@ import type { EncryptionDescriptor } from './encryption.js';
 import { noSuchBucket } from './errors.js';
 import { newVersionId, NULL_VERSION } from './names.js';
 import type { Transaction } from 'kysely';
+import { lockInTransaction } from '../../store/postgres/locks.js';
 import type { Database } from '../../store/database.js';
 import type { S3ObjectsTable } from './tables.js';
 
@@ -147,9 +148,15 @@ export class ObjectStore {
    * Makes `version` (with its body `blobs`) the current version of its key. `check` sees the
    * current version inside the transaction and throws to refuse (conditional writes). Unless
    * versioning is Enabled the write replaces the null version, whose blobs become garbage.
+   * `also` runs last in the same transaction (CompleteMultipartUpload retires its upload there);
+   * it throws to roll the whole write back.
    */
-  async put(version: NewVersion, blobs: BlobRef[], check?: (current: ObjectVersion | undefined) => void): Promise<{ version: ObjectVersion; garbage: string[] }> {
+  async put(
+    version: NewVersion, blobs: BlobRef[], check?: (current: ObjectVersion | undefined) => void,
+    also?: (tx: Tx, stored: ObjectVersion) => Promise<void>,
+  ): Promise<{ version: ObjectVersion; garbage: string[] }> {
     return this.db.transaction().execute(async (tx) => {
+      await lockKey(tx, version.bucket, version.key);
       const versioning = await versioningIn(tx, version.bucket);
       check?.(await latestIn(tx, version.bucket, version.key));
       const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
@@ -159,6 +166,7 @@ export class ObjectStore {
         await tx.insertInto('s3_object_blobs').values(blobs.map((b) => ({ object_id: stored.id, seq: b.seq, blob_id: b.blobId, size: b.size }))).execute();
       }
       await queueGarbage(tx, garbage);
+      await also?.(tx, stored);
       return { version: stored, garbage };
     });
   }
@@ -170,6 +178,7 @@ export class ObjectStore {
    */
   async delete(bucket: string, key: string, versionId: string | undefined, marker: Omit<NewVersion, 'bucket' | 'key'>): Promise<DeleteOutcome> {
     return this.db.transaction().execute(async (tx) => {
+      await lockKey(tx, bucket, key);
       const versioning = await versioningIn(tx, bucket);
       if (versionId !== undefined) {
         const target = await tx.selectFrom('s3_objects').select(['delete_marker']).where('bucket', '=', bucket).where('key', '=', key)
@@ -238,6 +247,16 @@ export class ObjectStore {
   async clearGarbage(blobIds: string[]): Promise<void> {
     if (blobIds.length > 0) await this.db.deleteFrom('s3_blob_garbage').where('blob_id', 'in', blobIds).execute();
   }
+}
+
+/**
+ * Writers of one key take turns. SQLite runs one transaction at a time anyway; on PostgreSQL (a
+ * cluster) two nodes writing one key would otherwise both read the same current version under READ
+ * COMMITTED and collide on the unique (bucket, key, version_id) index: with the lock the second
+ * waits, then replaces the first (last writer wins, each version whole).
+ */
+function lockKey(tx: Tx, bucket: string, key: string): Promise<void> {
+  return lockInTransaction(tx, `s3-object:${bucket}/${key}`);
 }
 
 async function latestIn(db: Db | Tx, bucket: string, key: string): Promise<ObjectVersion | undefined> {

@@ -10,13 +10,23 @@ import * as settings from './ops/bucket-settings.js';
 import { createBucket, deleteBucket, getBucketLocation, headBucket, listBuckets } from './ops/buckets.js';
 import { copyObject } from './ops/copy.js';
 import { corsPreflight, corsResponseHeaders, deleteBucketCors, getBucketCors, putBucketCors, type PreflightInput } from './ops/cors.js';
+import { deleteBucketEncryption, getBucketEncryption, putBucketEncryption } from './ops/encryption-config.js';
 import { listObjects, listObjectsV2, listObjectVersions } from './ops/listing.js';
 import { deleteObjectTagging, getObjectTagging, putObjectTagging } from './ops/object-tagging.js';
 import { deleteObject, deleteObjects } from './ops/objects-delete.js';
 import { getObject, headObject } from './ops/objects-read.js';
 import { putObject } from './ops/objects-write.js';
+import { getObjectAttributes } from './ops/attributes.js';
+import { abortMultipartUpload, createMultipartUpload, uploadPart } from './ops/multipart.js';
+import { completeMultipartUpload } from './ops/multipart-complete.js';
+import { uploadPartCopy } from './ops/multipart-copy.js';
+import { listMultipartUploads, listParts } from './ops/multipart-list.js';
 import { deleteBucketPolicy, getBucketPolicy, getBucketPolicyStatus, putBucketPolicy } from './ops/policy.js';
 import type { S3Deps } from './context.js';
+import { postObject, postObjectInput } from './ops/post-object.js';
+import type { PostPolicyAuth } from '../../auth/post-policy.js';
+import type { WireResponse } from '../../protocols/types.js';
+import type { PostForm } from '../../server/post-form.js';
 
 /** The operations this provider implements. */
 type Implemented =
@@ -26,9 +36,12 @@ type Implemented =
   | 'putBucketOwnershipControls' | 'getBucketOwnershipControls' | 'deleteBucketOwnershipControls'
   | 'getBucketAcl' | 'putBucketAcl' | 'putBucketPolicy' | 'getBucketPolicy' | 'deleteBucketPolicy' | 'getBucketPolicyStatus'
   | 'putPublicAccessBlock' | 'getPublicAccessBlock' | 'deletePublicAccessBlock'
+  | 'putBucketEncryption' | 'getBucketEncryption' | 'deleteBucketEncryption'
   | 'putObject' | 'getObject' | 'headObject' | 'deleteObject' | 'deleteObjects' | 'copyObject'
   | 'putObjectTagging' | 'getObjectTagging' | 'deleteObjectTagging' | 'getObjectAcl' | 'putObjectAcl'
-  | 'listObjects' | 'listObjectsV2' | 'listObjectVersions';
+  | 'listObjects' | 'listObjectsV2' | 'listObjectVersions'
+  | 'createMultipartUpload' | 'uploadPart' | 'uploadPartCopy' | 'completeMultipartUpload' | 'abortMultipartUpload'
+  | 'listParts' | 'listMultipartUploads' | 'getObjectAttributes';
 
 export class S3Provider implements Pick<S3Api, Implemented> {
   constructor(private readonly deps: S3Deps) {}
@@ -58,6 +71,9 @@ export class S3Provider implements Pick<S3Api, Implemented> {
   putPublicAccessBlock(ctx: RequestContext, input: S.PutPublicAccessBlockRequest) { return settings.putPublicAccessBlock(this.deps, ctx, input); }
   getPublicAccessBlock(ctx: RequestContext, input: S.GetPublicAccessBlockRequest) { return settings.getPublicAccessBlock(this.deps, ctx, input); }
   deletePublicAccessBlock(ctx: RequestContext, input: S.DeletePublicAccessBlockRequest) { return settings.deletePublicAccessBlock(this.deps, ctx, input); }
+  putBucketEncryption(ctx: RequestContext, input: S.PutBucketEncryptionRequest) { return putBucketEncryption(this.deps, ctx, input); }
+  getBucketEncryption(ctx: RequestContext, input: S.GetBucketEncryptionRequest) { return getBucketEncryption(this.deps, ctx, input); }
+  deleteBucketEncryption(ctx: RequestContext, input: S.DeleteBucketEncryptionRequest) { return deleteBucketEncryption(this.deps, ctx, input); }
   putObject(ctx: RequestContext, input: S.PutObjectRequest) { return putObject(this.deps, ctx, input); }
   getObject(ctx: RequestContext, input: S.GetObjectRequest) { return getObject(this.deps, ctx, input); }
   headObject(ctx: RequestContext, input: S.HeadObjectRequest) { return headObject(this.deps, ctx, input); }
@@ -72,6 +88,24 @@ export class S3Provider implements Pick<S3Api, Implemented> {
   listObjects(ctx: RequestContext, input: S.ListObjectsRequest) { return listObjects(this.deps, ctx, input); }
   listObjectsV2(ctx: RequestContext, input: S.ListObjectsV2Request) { return listObjectsV2(this.deps, ctx, input); }
   listObjectVersions(ctx: RequestContext, input: S.ListObjectVersionsRequest) { return listObjectVersions(this.deps, ctx, input); }
+  createMultipartUpload(ctx: RequestContext, input: S.CreateMultipartUploadRequest) { return createMultipartUpload(this.deps, ctx, input); }
+  uploadPart(ctx: RequestContext, input: S.UploadPartRequest) { return uploadPart(this.deps, ctx, input); }
+  uploadPartCopy(ctx: RequestContext, input: S.UploadPartCopyRequest) { return uploadPartCopy(this.deps, ctx, input); }
+  completeMultipartUpload(ctx: RequestContext, input: S.CompleteMultipartUploadRequest) { return completeMultipartUpload(this.deps, ctx, input); }
+  abortMultipartUpload(ctx: RequestContext, input: S.AbortMultipartUploadRequest) { return abortMultipartUpload(this.deps, ctx, input); }
+  listParts(ctx: RequestContext, input: S.ListPartsRequest) { return listParts(this.deps, ctx, input); }
+  listMultipartUploads(ctx: RequestContext, input: S.ListMultipartUploadsRequest) { return listMultipartUploads(this.deps, ctx, input); }
+  getObjectAttributes(ctx: RequestContext, input: S.GetObjectAttributesRequest) { return getObjectAttributes(this.deps, ctx, input); }
+
+  /** For the gateway: the PutObject a browser POST form asks for, before it is authorized. */
+  postObjectInput(bucket: string, form: PostForm): S.PutObjectRequest {
+    return postObjectInput(bucket, form);
+  }
+
+  /** For the gateway: a browser POST upload once authorized (the policy checked, the object written, S3's answer). */
+  postObject(ctx: RequestContext, input: S.PutObjectRequest, form: PostForm, auth: PostPolicyAuth | null, bucketUrl: string): Promise<WireResponse> {
+    return postObject(this.deps, ctx, input, form, auth, bucketUrl);
+  }
 
   /** The answer to an unauthenticated CORS preflight (`OPTIONS`); for the gateway, which routes it here. */
   corsPreflight(req: PreflightInput): Promise<Record<string, string>> {

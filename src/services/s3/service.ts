@@ -5,21 +5,31 @@
  */
 import type { ServiceBinding } from '../../server/gateway.js';
 import type { Background, Runtime } from '../../server/services.js';
+import type { KmsDeps } from '../kms/key-lookup.js';
 import { s3Actions } from './actions.js';
 import { BodyStore } from './body.js';
 import { BucketStore } from './bucket-store.js';
 import { AccountDirectory, type S3Deps } from './context.js';
-import { ObjectKeyring } from './encryption.js';
 import { ObjectStore } from './object-store.js';
 import { S3Provider } from './provider.js';
+import { isLoopbackHost, Sse } from './sse.js';
+import { UploadStore } from './upload-store.js';
+import { orphanUploadSweeper } from './upload-sweep.js';
 
-/** Builds the S3 storage over the runtime's database, blob store and root key. */
-export function s3Deps(rt: Runtime): S3Deps {
+/**
+ * Builds the S3 storage over the runtime's database, blob store and root key, and server-side
+ * encryption over KMS (`kms`: the KMS service's deps, for the AWS managed key aws/s3).
+ * SSE-C over plain HTTP is refused unless the listener is loopback or COFFER_SSE_C_ALLOW_HTTP=1.
+ */
+export function s3Deps(rt: Runtime, kms: KmsDeps, env: NodeJS.ProcessEnv = process.env): S3Deps {
+  const buckets = new BucketStore(rt.db);
+  const allowPlainHttpSseC = env.COFFER_SSE_C_ALLOW_HTTP === '1' || isLoopbackHost(rt.config.host);
   return {
-    buckets: new BucketStore(rt.db),
+    buckets,
     objects: new ObjectStore(rt.db),
     bodies: new BodyStore(rt.blobs, rt.log),
-    keyring: new ObjectKeyring(rt.sealer),
+    sse: new Sse({ sealer: rt.sealer, calls: rt.calls, kms, clock: rt.clock, buckets, log: rt.log, allowPlainHttpSseC }),
+    uploads: new UploadStore(rt.db),
     accounts: new AccountDirectory(rt.db),
     clock: rt.clock,
     log: rt.log,
@@ -27,11 +37,11 @@ export function s3Deps(rt: Runtime): S3Deps {
 }
 
 /** The S3 service: its gateway binding and background jobs. */
-export function buildS3(rt: Runtime): { binding: ServiceBinding & { provider: S3Provider }; background: Background[] } {
-  const deps = s3Deps(rt);
+export function buildS3(rt: Runtime, kms: KmsDeps): { binding: ServiceBinding & { provider: S3Provider }; background: Background[] } {
+  const deps = s3Deps(rt, kms);
   return {
     binding: { provider: new S3Provider(deps), actions: s3Actions(deps.buckets) },
-    background: [blobGarbageCollector(deps)],
+    background: [blobGarbageCollector(deps), orphanUploadSweeper(deps)],
   };
 }
 

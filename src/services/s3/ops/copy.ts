@@ -1,6 +1,8 @@
 /**
  * CopyObject: the source is decrypted segment by segment and re-encrypted under a new data key for
- * the destination (whose encryption may differ), streaming, then committed like a PutObject.
+ * the destination, in the destination's mode (the request's SSE headers, else the destination
+ * bucket's default: an SSE-C source copied without destination headers becomes SSE-S3, as in AWS),
+ * streaming, then committed like a PutObject.
  */
 import type { CopyObjectOutput, CopyObjectRequest } from '../../../generated/s3/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
@@ -13,9 +15,10 @@ import type { ObjectVersion } from '../object-store.js';
 import { newObjectId, quoteEtag, reportedVersionId, requireBucket, type S3Deps } from '../context.js';
 import { parseTaggingHeader } from '../tagging.js';
 import { NoSuchBlobError } from '../../../store/blobs.js';
-import { dataKey } from './objects-read.js';
 import { commitVersion, newVersionFields } from './objects-write.js';
 import type { Bucket } from '../bucket-store.js';
+import { bucketEncryption } from '../encryption-defaults.js';
+import { copySourceKey } from '../sse.js';
 
 /** `x-amz-copy-source`: `[/]bucket/key[?versionId=id]`, URL-encoded. */
 export interface CopySource {
@@ -73,8 +76,10 @@ export async function copyObject(deps: S3Deps, ctx: RequestContext, input: CopyO
   const replaceMetadata = input.MetadataDirective === 'REPLACE';
   const sameObject = sourceBucket.name === bucket.name && source.key === input.Key;
   const changes = replaceMetadata || input.StorageClass !== undefined || input.WebsiteRedirectLocation !== undefined
-    || input.ServerSideEncryption !== undefined || input.SSECustomerAlgorithm !== undefined || input.SSEKMSKeyId !== undefined;
-  if (sameObject && !changes && bucket.versioning !== 'Enabled') {
+    || input.ServerSideEncryption !== undefined || input.SSECustomerAlgorithm !== undefined || input.SSEKMSKeyId !== undefined
+    || input.SSEKMSEncryptionContext !== undefined || input.BucketKeyEnabled !== undefined;
+  // A bucket with a configured default encryption lets an object be copied onto itself (re-encrypted).
+  if (sameObject && !changes && bucket.versioning !== 'Enabled' && !(await bucketEncryption(deps.buckets, bucket.name)).explicit) {
     throw invalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
   const check = writeCondition(input.IfMatch, input.IfNoneMatch, input.Key);
@@ -85,25 +90,28 @@ export async function copyObject(deps: S3Deps, ctx: RequestContext, input: CopyO
   // The copy keeps the source's checksum algorithm unless the request names another.
   const plan = planChecksum({ ChecksumAlgorithm: input.ChecksumAlgorithm ?? from.checksum?.algorithm });
 
-  const plaintext = await deps.bodies.read(await deps.objects.blobsOf(from.id), dataKey(deps, from)).catch((err: unknown) => {
+  // The source opens with its own key (an SSE-C source needs the copy-source key headers); the
+  // destination gets a new data key in the mode the request names, else the bucket's default.
+  const sourceKey = await deps.sse.open(ctx, from.id, from.encryption, copySourceKey(input), { copySource: true });
+  const id = newObjectId();
+  const enc = await deps.sse.forWrite(ctx, { bucket, key: input.Key, objectId: id }, input, { action: 's3:CopyObject' });
+  const plaintext = await deps.bodies.read(await deps.objects.blobsOf(from.id), sourceKey).catch((err: unknown) => {
     throw err instanceof NoSuchBlobError ? corruptBody() : err;
   });
-  const id = newObjectId();
-  const { key, descriptor } = deps.keyring.create(id, input);
-  const written = await deps.bodies.write(plaintext, key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
+  const written = await deps.bodies.write(plaintext, enc.key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
   const checksum: StoredChecksum = { ...written.checksum, type: 'FULL_OBJECT' };
   const version = await commitVersion(deps, {
-    id, bucket: bucket.name, key: input.Key, size: written.size, etag: written.md5.toString('hex'),
+    id, bucket: bucket.name, key: input.Key, size: written.size, etag: deps.sse.etag(enc.descriptor, written.md5),
     lastModified: deps.clock.now(), ownerAccount,
     storageClass: input.StorageClass ?? (replaceMetadata ? 'STANDARD' : from.storageClass),
     // The website redirect is never copied: it is the request's or none.
     metadata: { ...metadata, websiteRedirectLocation: input.WebsiteRedirectLocation },
-    checksum, tags, acl, encryption: descriptor, partsCount: null,
+    checksum, tags, acl, encryption: enc.descriptor, partsCount: null,
   }, [{ seq: 1, blobId: written.blobId, size: written.size }], check);
   return {
     CopyObjectResult: { ETag: quoteEtag(version.etag), LastModified: version.lastModified, ...checksumMembers(version.checksum) },
     CopySourceVersionId: reportedVersionId(sourceBucket, from),
     VersionId: reportedVersionId(bucket, version),
-    ...deps.keyring.response(version.encryption),
+    ...enc.response,
   };
 }

@@ -1,8 +1,9 @@
 /**
- * PutObject: the body streams through the digests and the at-rest encryption into a new blob
- * (durable before `put` resolves); only once it ended cleanly and every digest checked out is the
- * version row committed, in one transaction. On any failure the blob is deleted: nothing is
- * visible and nothing is left behind.
+ * PutObject: the encryption is settled first (sse.ts: the request's SSE headers, else the bucket's
+ * default; for SSE-KMS a data key from KMS), then the body streams through the digests and the
+ * at-rest encryption into a new blob (durable before `put` resolves); only once it ended cleanly
+ * and every digest checked out is the version row committed, in one transaction. On any failure
+ * the blob is deleted: nothing is visible and nothing is left behind.
  */
 import type { Readable } from 'node:stream';
 import type { PutObjectOutput, PutObjectRequest } from '../../../generated/s3/shapes.js';
@@ -93,8 +94,8 @@ async function put(deps: S3Deps, ctx: RequestContext, input: PutObjectRequest, b
   const { acl, ownerAccount } = await newVersionFields(deps, ctx, bucket, input);
 
   const id = newObjectId();
-  const { key, descriptor } = deps.keyring.create(id, input);
-  const written = await deps.bodies.write(body, key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
+  const enc = await deps.sse.forWrite(ctx, { bucket, key: input.Key, objectId: id }, input, { action: 's3:PutObject' });
+  const written = await deps.bodies.write(body, enc.key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
   const blobs = [{ seq: 1, blobId: written.blobId, size: written.size }];
   let checksum: StoredChecksum;
   try {
@@ -104,14 +105,14 @@ async function put(deps: S3Deps, ctx: RequestContext, input: PutObjectRequest, b
     throw err;
   }
   const version = await commitVersion(deps, {
-    id, bucket: bucket.name, key: input.Key, size: written.size, etag: written.md5.toString('hex'),
+    id, bucket: bucket.name, key: input.Key, size: written.size, etag: deps.sse.etag(enc.descriptor, written.md5),
     lastModified: deps.clock.now(), ownerAccount, storageClass: input.StorageClass ?? 'STANDARD',
-    metadata, checksum, tags, acl, encryption: descriptor, partsCount: null,
+    metadata, checksum, tags, acl, encryption: enc.descriptor, partsCount: null,
   }, blobs, check);
   return {
     ETag: quoteEtag(version.etag),
     ...checksumMembers(version.checksum),
-    ...deps.keyring.response(version.encryption),
+    ...enc.response,
     VersionId: version.versionId === 'null' ? undefined : version.versionId,
   };
 }
