@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { AuthError, authErrorFor, authErrors, toAwsError, type Protocol } from '../auth/auth-errors.js';
+import { parsePostPolicyAuth, verifyPostPolicySignature, type PostPolicyAuth } from '../auth/post-policy.js';
 import { createChunkedDecoder, createSha256Verifier, type ChunkedMode } from '../auth/sigv4-chunked.js';
 import { verifySigV4, type SigV4Auth, type SignedRequestParts } from '../auth/sigv4.js';
 import { SessionTokenError, sessionTokenError, type CredentialResolver } from '../auth/principal.js';
@@ -49,14 +50,7 @@ export async function authenticate(input: AuthInput): Promise<Authenticated> {
       message: `Credential should be scoped to correct service: '${input.signingName}'. `,
     });
   }
-  let credential;
-  try {
-    credential = await input.credentials.resolve(auth.accessKeyId, auth.sessionToken);
-  } catch (err) {
-    if (err instanceof SessionTokenError) throw sessionTokenError(err.failure, protocol);
-    throw err;
-  }
-  if (!credential || !credential.active) throw toAwsError(authErrors.unknownAccessKey(auth.accessKeyId), protocol);
+  const credential = await resolveCredential(input.credentials, auth.accessKeyId, auth.sessionToken, protocol);
 
   try {
     if (Buffer.isBuffer(input.body)) {
@@ -73,6 +67,33 @@ export async function authenticate(input: AuthInput): Promise<Authenticated> {
     if (err instanceof AuthError) throw toAwsError(err, protocol);
     throw err;
   }
+}
+
+/** The active credential of an access key (and session token); AWS's errors for unknown or inactive ones. */
+async function resolveCredential(credentials: CredentialResolver, accessKeyId: string, sessionToken: string | undefined, protocol: Protocol) {
+  let credential;
+  try {
+    credential = await credentials.resolve(accessKeyId, sessionToken);
+  } catch (err) {
+    if (err instanceof SessionTokenError) throw sessionTokenError(err.failure, protocol);
+    throw err;
+  }
+  if (!credential || !credential.active) throw toAwsError(authErrors.unknownAccessKey(accessKeyId), protocol);
+  return credential;
+}
+
+/**
+ * Authentication of an S3 POST Object form: its fields (lower-cased names) carry the credential
+ * and the policy's signature (auth/post-policy.ts), checked with the same credential resolver as
+ * every other request. A form without them is anonymous. Returns the principal and the verified
+ * credential scope (whose region S3 checks against the bucket's).
+ */
+export async function authenticatePostForm(fields: Map<string, string>, credentials: CredentialResolver): Promise<{ principal: Principal | null; auth: PostPolicyAuth | null }> {
+  const auth = parsePostPolicyAuth(fields);
+  if (!auth) return { principal: null, auth: null };
+  const credential = await resolveCredential(credentials, auth.accessKeyId, auth.sessionToken, 'rest-xml');
+  verifyPostPolicySignature(auth, credential.secretAccessKey);
+  return { principal: credential.principal, auth };
 }
 
 /** S3 bodies: checked while they stream, so nothing unverified is ever committed. */

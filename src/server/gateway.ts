@@ -5,6 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import { pipeline } from 'node:stream/promises';
 import { AuthError, toAwsError } from '../auth/auth-errors.js';
 import type { CredentialResolver } from '../auth/principal.js';
+import type { PostPolicyAuth } from '../auth/post-policy.js';
 import { parseSigV4, type SigV4Auth } from '../auth/sigv4.js';
 import { accessDenied } from '../authz/denied.js';
 import type { ActionTable, Authorizer } from '../authz/types.js';
@@ -15,11 +16,13 @@ import { codecFor, methodNotAllowed, unknownOperation, type Protocol } from '../
 import { matchS3Operation } from '../protocols/s3-route.js';
 import type { WireResponse } from '../protocols/types.js';
 import type { CallRecorder } from '../trail/recorder.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, authenticatePostForm } from './authenticate.js';
 import { readBody } from './body.js';
 import type { ServerConfig } from './config.js';
-import type { RequestContext } from './context.js';
+import type { Principal, RequestContext } from './context.js';
 import type { Logger } from './logger.js';
+import { isPostObject, readPostForm, type PostForm } from './post-form.js';
+import { limitsFrom, RequestLimits } from './quotas.js';
 import { findOperation, queryServiceForVersion, routeService, routeTarget } from './route.js';
 
 /** A service as the gateway sees it: an object with one method per implemented operation, and its actions. */
@@ -45,6 +48,12 @@ interface S3Cors {
   corsResponseHeaders?(bucket: string, method: string, origin: string): Promise<Record<string, string>>;
 }
 
+/** What the gateway asks of the S3 provider for a browser upload (POST Object), which the model lacks. */
+interface S3PostObject extends S3Cors {
+  postObjectInput(bucket: string, form: PostForm): unknown;
+  postObject(ctx: RequestContext, input: unknown, form: PostForm, auth: PostPolicyAuth | null, bucketUrl: string): Promise<WireResponse>;
+}
+
 /** Small bodies (JSON, Query, S3 configuration documents) are read whole up to this size. */
 const BUFFERED_BODY_LIMIT = 8 * 1024 * 1024;
 
@@ -59,9 +68,12 @@ export function methodName(operation: string): string {
  */
 export class Gateway {
   private readonly now: () => Date;
+  /** KMS request quotas and the S3 in-flight limit (quotas.ts). */
+  private readonly limits: RequestLimits;
 
   constructor(private readonly deps: GatewayDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.limits = new RequestLimits(deps.config.limits ?? limitsFrom({}));
     for (const [name, binding] of Object.entries(deps.services) as Array<[ServiceName, ServiceBinding]>) {
       const model = loadModel(name);
       for (const op of Object.keys(model.operations)) {
@@ -97,6 +109,7 @@ export class Gateway {
     let failure: AwsError | undefined;
     let resources: string[] | undefined;
     let auth: SigV4Auth | null = null;
+    let releaseS3: (() => void) | undefined;
     try {
       const query = parseQuery(rawQuery);
       let authFailure: AuthError | undefined;
@@ -120,6 +133,8 @@ export class Gateway {
       service = routed === 'query?' ? queryServiceForVersion(lastValue(params, 'Version')) : routed;
       const model = loadModel(service);
       const protocol = model.metadata.protocol as Protocol;
+      // Overload: past the in-flight limit S3 answers SlowDown before reading anything.
+      if (service === 's3') releaseS3 = this.limits.enterS3();
       if (protocol === 'rest-xml' && parts.method === 'OPTIONS') {
         // A CORS preflight: no model operation, never signed (browsers send none), answered from
         // the bucket's CORS rules.
@@ -129,6 +144,48 @@ export class Gateway {
         return;
       }
       if (authFailure) throw toAwsError(authFailure, protocol);
+      // A POST to a bucket itself that no model operation claims is a browser upload (POST Object).
+      const host = headers.host ?? '';
+      const postTarget = protocol === 'rest-xml' && parts.method === 'POST' && query.length === 0
+        && !matchS3Operation(model, { method: parts.method, rawPath, query, headers, host }, this.deps.config.s3Domains)
+        ? matchS3Operation(model, { method: 'HEAD', rawPath, query, headers: {}, host }, this.deps.config.s3Domains)
+        : null;
+      if (isPostObject(parts.method, query, postTarget?.labels)) {
+        // A browser upload (POST Object): authenticated from its form fields, then authorized as
+        // s3:PutObject on the key and invoked like every other call; the file streams through.
+        operation = 'PostObject';
+        const bucket = postTarget!.labels.Bucket!;
+        const s3 = this.deps.services.s3!;
+        const provider = s3.provider as S3PostObject;
+        const form = await readPostForm(req, headers).catch((err: unknown) => {
+          req.resume();
+          throw err;
+        });
+        try {
+          input = provider.postObjectInput(bucket, form);
+          const authed = await authenticatePostForm(form.fields, this.deps.credentials);
+          accessKeyId = authed.auth?.accessKeyId;
+          region = authed.auth?.region ?? region;
+          this.recordKeyUse(authed.principal, service, region, receivedAt, requestId);
+          ctx = callContext(req, headers, { requestId, service, operation, region, receivedAt }, authed.principal);
+          const spec = s3.actions.PutObject!;
+          resources = await spec.resources(ctx, input);
+          if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
+            throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*');
+          }
+          const bucketUrl = `${'encrypted' in req.socket ? 'https' : 'http'}://${host}${rawPath}`;
+          const response = await provider.postObject(ctx, input, form, authed.auth, bucketUrl);
+          Object.assign(response.headers, { 'x-amz-request-id': requestId, 'x-amz-id-2': hostId });
+          if (headers.origin) Object.assign(response.headers, await provider.corsResponseHeaders?.(bucket, 'POST', headers.origin));
+          status = response.status;
+          await this.write(req, res, response);
+          return;
+        } catch (err) {
+          // Refused before the file was read: drain it so the client reads the answer, not a reset.
+          form.file.on('error', () => undefined).resume();
+          throw err;
+        }
+      }
 
       let labels: Record<string, string> | undefined;
       let requested: string | undefined;
@@ -148,12 +205,7 @@ export class Gateway {
         parts, auth, protocol, body, credentials: this.deps.credentials, now: receivedAt,
         signingName: model.metadata.signingName ?? model.metadata.endpointPrefix,
       });
-      if (authed.principal?.accessKeyId) {
-        // Feeds GetAccessKeyLastUsed and the credential report; written at most every few minutes.
-        this.deps.credentials.recordUse(authed.principal.accessKeyId, service, region, receivedAt).catch((err) => {
-          this.deps.log.warn({ err, requestId }, 'could not record access key use');
-        });
-      }
+      this.recordKeyUse(authed.principal, service, region, receivedAt, requestId);
       const binding = this.deps.services[service];
       const provider = binding?.provider as Record<string, (c: RequestContext, i: unknown) => Promise<unknown>> | undefined;
       if (!operation || !binding || typeof provider?.[methodName(operation)] !== 'function') {
@@ -163,16 +215,7 @@ export class Gateway {
         if (!Buffer.isBuffer(authed.body)) await drain(authed.body);
         throw unknownOperation(protocol, requested ?? '', model.metadata.apiVersion);
       }
-      ctx = {
-        requestId, service, operation,
-        region,
-        accountId: authed.principal?.accountId ?? '',
-        principal: authed.principal,
-        sourceIp: req.socket.remoteAddress ?? '',
-        userAgent: headers['user-agent'] ?? '',
-        receivedAt,
-        secureTransport: 'encrypted' in req.socket,
-      };
+      ctx = callContext(req, headers, { requestId, service, operation, region, receivedAt }, authed.principal);
       const op = model.operations[operation]!;
       const codec = codecFor(protocol);
       try {
@@ -187,6 +230,7 @@ export class Gateway {
       if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
         throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*');
       }
+      this.limits.charge(service, operation, ctx.accountId, region);
       output = await provider![methodName(operation)]!.call(provider, ctx, input);
       const response = codec.encode(model, op, output, { requestId, hostId, resource: rawPath });
       if (service === 's3' && headers.origin && labels?.Bucket) {
@@ -204,6 +248,7 @@ export class Gateway {
       status = response.status;
       await this.write(req, res, response).catch(() => res.destroy());
     } finally {
+      releaseS3?.();
       this.deps.recorder?.record({
         requestId, eventTime: receivedAt, service, operation, region,
         principal: ctx?.principal ?? null, accessKeyId,
@@ -219,6 +264,14 @@ export class Gateway {
         ms: Number(process.hrtime.bigint() - started) / 1e6,
       }, 'request');
     }
+  }
+
+  /** Feeds GetAccessKeyLastUsed and the credential report; written at most every few minutes. */
+  private recordKeyUse(principal: Principal | null, service: ServiceName, region: string, at: Date, requestId: string): void {
+    if (!principal?.accessKeyId) return;
+    this.deps.credentials.recordUse(principal.accessKeyId, service, region, at).catch((err) => {
+      this.deps.log.warn({ err, requestId }, 'could not record access key use');
+    });
   }
 
   /** The answer to an S3 `OPTIONS` preflight, from the S3 provider's CORS rules. */
@@ -251,6 +304,21 @@ export class Gateway {
       res.end(body);
     }
   }
+}
+
+/** The context a provider and the authorizer see for a call. */
+function callContext(
+  req: IncomingMessage, headers: Record<string, string>,
+  call: Pick<RequestContext, 'requestId' | 'service' | 'operation' | 'region' | 'receivedAt'>, principal: Principal | null,
+): RequestContext {
+  return {
+    ...call,
+    accountId: principal?.accountId ?? '',
+    principal,
+    sourceIp: req.socket.remoteAddress ?? '',
+    userAgent: headers['user-agent'] ?? '',
+    secureTransport: 'encrypted' in req.socket,
+  };
 }
 
 /** The body in the form the operation's codec wants: the stream for streaming payloads, else bytes. */

@@ -105,13 +105,18 @@ function genericParameters(model: ServiceModel, ref: ShapeRef | undefined, value
   return converted === OMIT ? null : nonEmpty(converted);
 }
 
+/** PostObject (a browser upload) is no model operation: it has PutObject's input and output. */
+function s3Operation(model: ServiceModel, operation: string) {
+  return model.operations[operation === 'PostObject' ? 'PutObject' : operation]!;
+}
+
 /**
  * S3 logs `bucketName`, `Host` and `key`, the query-string parameters under their wire names
  * (subresource flags such as `acl` with an empty value, `list-type: 2`), and XML payloads under
  * their element names. Headers are not logged.
  */
 function s3Parameters(model: ServiceModel, operation: string, call: CallRecord): Record<string, unknown> | null {
-  const op = model.operations[operation]!;
+  const op = s3Operation(model, operation);
   const input = (call.input ?? {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const query = op.http.requestUri.split('?')[1];
@@ -138,7 +143,7 @@ function s3Parameters(model: ServiceModel, operation: string, call: CallRecord):
 
 /** What S3 puts in responseElements: the x-amz-* response headers (encryption, version id). */
 function s3Response(model: ServiceModel, operation: string, output: unknown): Record<string, unknown> | null {
-  const op = model.operations[operation]!;
+  const op = s3Operation(model, operation);
   const shape = op.output ? model.shapes[op.output.shape] : undefined;
   const out: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(shape?.members ?? {})) {

@@ -1,0 +1,95 @@
+/**
+ * UploadPartCopy: a part made from (a byte range of) an existing object, decrypted segment by
+ * segment and re-encrypted under the upload's data key as it streams, then recorded like an
+ * UploadPart. The source is read as CopyObject reads it (its version, its x-amz-copy-source-if-*
+ * conditions); reading it is authorized as s3:GetObject on it (actions.ts).
+ */
+import type { UploadPartCopyOutput, UploadPartCopyRequest } from '../../../generated/s3/shapes.js';
+import type { RequestContext } from '../../../server/context.js';
+import { NoSuchBlobError } from '../../../store/blobs.js';
+import type { Bucket } from '../bucket-store.js';
+import { checkReadConditions, type ByteRange } from '../conditional.js';
+import { quoteEtag, reportedVersionId, requireBucket, type S3Deps } from '../context.js';
+import { corruptBody, invalidArgument, invalidRequest, MAX_PUT_BYTES, noSuchKey, noSuchVersion } from '../errors.js';
+import { checkPartNumber } from '../multipart-errors.js';
+import { checkVersionId } from '../names.js';
+import type { ObjectVersion } from '../object-store.js';
+import { parseCopySource, type CopySource } from './copy.js';
+import { copySourceKey } from '../sse.js';
+import { objectAlgorithm, requireUpload } from './multipart.js';
+import { collectGarbage } from './objects-write.js';
+
+/** The version a copy reads: as GetObject, except a delete marker named by id is InvalidRequest. */
+export async function copySourceVersion(deps: S3Deps, bucket: Bucket, source: CopySource): Promise<ObjectVersion> {
+  if (source.versionId === undefined) {
+    const current = await deps.objects.latest(bucket.name, source.key);
+    if (!current || current.deleteMarker) throw noSuchKey(source.key);
+    return current;
+  }
+  checkVersionId(source.versionId);
+  const version = await deps.objects.byVersion(bucket.name, source.key, source.versionId);
+  if (!version) throw noSuchVersion(source.key, source.versionId);
+  if (version.deleteMarker) throw invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
+  return version;
+}
+
+/** `x-amz-copy-source-range: bytes=first-last`, within an object of `size` bytes. */
+export function parseCopyRange(header: string | undefined, size: number): ByteRange | undefined {
+  if (header === undefined) return undefined;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(header);
+  if (!m) {
+    throw invalidArgument('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+      'x-amz-copy-source-range', header);
+  }
+  const [start, end] = [Number(m[1]), Number(m[2])];
+  if (start > end || end >= size) throw invalidArgument(`Range specified is not valid for source object of size: ${size}`, 'x-amz-copy-source-range', header);
+  return { start, end };
+}
+
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html */
+export async function uploadPartCopy(deps: S3Deps, ctx: RequestContext, input: UploadPartCopyRequest): Promise<UploadPartCopyOutput> {
+  const bucket = await requireBucket(deps, input.Bucket, input.ExpectedBucketOwner);
+  const upload = await requireUpload(deps, bucket, input.Key, input.UploadId);
+  checkPartNumber(input.PartNumber);
+  const source = parseCopySource(input.CopySource);
+  const sourceBucket = await requireBucket(deps, source.bucket, input.ExpectedSourceBucketOwner);
+  const from = await copySourceVersion(deps, sourceBucket, source);
+  checkReadConditions({
+    IfMatch: input.CopySourceIfMatch, IfNoneMatch: input.CopySourceIfNoneMatch,
+    IfModifiedSince: input.CopySourceIfModifiedSince, IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+  }, from, deps.clock.now(), true);
+  const range = parseCopyRange(input.CopySourceRange, from.size);
+  const length = range ? range.end - range.start + 1 : from.size;
+  if (length > MAX_PUT_BYTES) {
+    throw invalidRequest(`The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}`);
+  }
+  const readKey = await deps.sse.open(ctx, from.id, from.encryption, copySourceKey(input), { copySource: true });
+  const key = await deps.sse.forPart(ctx, upload.objectId, upload.encryption, input);
+  const plaintext = await deps.bodies.read(await deps.objects.blobsOf(from.id), readKey, range).catch((err: unknown) => {
+    throw err instanceof NoSuchBlobError ? corruptBody() : err;
+  });
+  const algorithm = objectAlgorithm(upload);
+  const written = await deps.bodies.write(plaintext, key, { seq: input.PartNumber, algorithm, maxBytes: MAX_PUT_BYTES });
+  const lastModified = deps.clock.now();
+  const etag = deps.sse.etag(upload.encryption, written.md5);
+  let replaced: string[];
+  try {
+    replaced = await deps.uploads.putPart(upload.uploadId, {
+      partNumber: input.PartNumber, blobId: written.blobId, size: written.size, etag,
+      checksums: { [algorithm]: written.checksum.value }, lastModified,
+    });
+  } catch (err) {
+    await deps.bodies.delete([written.blobId]);
+    throw err;
+  }
+  await collectGarbage(deps, replaced);
+  return {
+    CopyPartResult: {
+      ETag: quoteEtag(etag), LastModified: lastModified,
+      ...(upload.checksumAlgorithm ? { [`Checksum${algorithm}`]: written.checksum.value } : {}),
+    },
+    CopySourceVersionId: reportedVersionId(sourceBucket, from),
+    ...deps.sse.response(upload.encryption),
+  };
+}
+
