@@ -140,9 +140,10 @@ export class CredentialResolver {
   /**
    * Records a successful use of a long-term key (GetAccessKeyLastUsed, the credential report). As
    * AWS does, only the first use in any 15-minute span is written, so busy keys cost no writes.
-   * Temporary credentials have no last-used record.
+   * Temporary credentials have no last-used record. Stamped with service time, as key creation
+   * and the credential report are, so their ages compare.
    */
-  async recordUse(accessKeyId: string, service: string, region: string, at: Date = new Date()): Promise<void> {
+  async recordUse(accessKeyId: string, service: string, region: string, at: Date = this.clock.now()): Promise<void> {
     if (accessKeyId.startsWith('ASIA')) return;
     // This process wrote this key's use within the span: the guarded UPDATE below would change nothing.
     const memo = `${accessKeyId} ${service} ${region}`;

@@ -5,20 +5,24 @@ import { configFrom, DEFAULT_PORT } from '../server/config.js';
 import { registerAccountCommands } from './account.js';
 import { registerTrailCommands } from './trail.js';
 import { registerEnvelopeCommands } from './envelope/index.js';
+import { registerOpsCommands } from './ops.js';
+import { registerAuditCommands } from '../audit/cli.js';
 
 const program = new Command();
 program.name('coffer').description('Self-hosted AWS-compatible KMS, encrypted S3, IAM and CloudTrail on one port');
 
 program
   .command('server')
-  .description('run the Coffer server (embedded SQLite + local disk store)')
+  .description('run the Coffer server (embedded SQLite + local disk store, or PostgreSQL + S3 in cluster mode)')
   .option('--host <host>', 'address to bind (COFFER_HOST)', undefined)
   .option('--port <port>', `port to listen on, 0 for any free one (COFFER_PORT, default ${DEFAULT_PORT})`)
   .option('--data-dir <dir>', 'where metadata, object bodies and the root key live (COFFER_DATA_DIR, default ./coffer-data)')
   .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2+) only (COFFER_TLS_CERT)')
   .option('--tls-key <file>', 'PEM private key for --tls-cert (COFFER_TLS_KEY)')
+  .option('--database <url>', 'cluster mode: metadata in PostgreSQL, postgres://user@host/db (COFFER_DATABASE_URL; default SQLite in the data dir)')
+  .option('--blobs <url>', 'cluster mode: object bodies in an S3-compatible store, s3://bucket/prefix?endpoint=URL&region=R (COFFER_BLOBS_URL; credentials from the standard AWS variables)')
   .option('--bootstrap <file>', 'apply a declarative JSON file of accounts, users, keys, policies and roles at start (COFFER_BOOTSTRAP_FILE)')
-  .action(async (opts: { host?: string; port?: string; dataDir?: string; tlsCert?: string; tlsKey?: string; bootstrap?: string }) => {
+  .action(async (opts: { host?: string; port?: string; dataDir?: string; tlsCert?: string; tlsKey?: string; database?: string; blobs?: string; bootstrap?: string }) => {
     const config = configFrom(opts, process.env);
     const env = opts.bootstrap ? { ...process.env, COFFER_BOOTSTRAP_FILE: resolve(opts.bootstrap) } : process.env;
     // Loaded here, not at the top: client commands (encrypt, audit, ...) never pay for the server.
@@ -52,6 +56,8 @@ program
 registerTrailCommands(program);
 registerAccountCommands(program);
 registerEnvelopeCommands(program);
+registerOpsCommands(program);
+registerAuditCommands(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`coffer: ${err.message}\n`);

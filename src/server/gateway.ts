@@ -126,6 +126,8 @@ export class Gateway {
 
       let body: Buffer | Readable = req;
       let params: Array<[string, string]> = query;
+      // An error reading the body is answered in the service's protocol when it is already known.
+      if (routed !== 's3' && routed !== 'query?') service = routed;
       if (routed !== 's3') {
         body = await readBody(req, BUFFERED_BODY_LIMIT, () => new AwsError('RequestEntityTooLarge', 'Request body is too large', { status: 413 }));
         if (routed === 'query?' || routed === 'iam' || routed === 'sts' || routed === 'ec2') params = query.concat(parseQuery(body.toString('utf8')));
@@ -166,7 +168,7 @@ export class Gateway {
           const authed = await authenticatePostForm(form.fields, this.deps.credentials);
           accessKeyId = authed.auth?.accessKeyId;
           region = authed.auth?.region ?? region;
-          this.recordKeyUse(authed.principal, service, region, receivedAt, requestId);
+          this.recordKeyUse(authed.principal, service, region, requestId);
           ctx = callContext(req, headers, { requestId, service, operation, region, receivedAt }, authed.principal);
           const spec = s3.actions.PutObject!;
           resources = await spec.resources(ctx, input);
@@ -205,7 +207,7 @@ export class Gateway {
         parts, auth, protocol, body, credentials: this.deps.credentials, now: receivedAt,
         signingName: model.metadata.signingName ?? model.metadata.endpointPrefix,
       });
-      this.recordKeyUse(authed.principal, service, region, receivedAt, requestId);
+      this.recordKeyUse(authed.principal, service, region, requestId);
       const binding = this.deps.services[service];
       const provider = binding?.provider as Record<string, (c: RequestContext, i: unknown) => Promise<unknown>> | undefined;
       if (!operation || !binding || typeof provider?.[methodName(operation)] !== 'function') {
@@ -267,9 +269,9 @@ export class Gateway {
   }
 
   /** Feeds GetAccessKeyLastUsed and the credential report; written at most every few minutes. */
-  private recordKeyUse(principal: Principal | null, service: ServiceName, region: string, at: Date, requestId: string): void {
+  private recordKeyUse(principal: Principal | null, service: ServiceName, region: string, requestId: string): void {
     if (!principal?.accessKeyId) return;
-    this.deps.credentials.recordUse(principal.accessKeyId, service, region, at).catch((err) => {
+    this.deps.credentials.recordUse(principal.accessKeyId, service, region).catch((err) => {
       this.deps.log.warn({ err, requestId }, 'could not record access key use');
     });
   }
