@@ -11,7 +11,8 @@ need=()
 command -v s3cmd >/dev/null 2>&1 || need+=(s3cmd)
 /usr/bin/python3 -c 'import cryptography' 2>/dev/null || need+=(python3-cryptography)
 [ -x /usr/bin/chromium ] || need+=(chromium)
-command -v initdb >/dev/null 2>&1 || need+=(postgresql)
+# Debian's package keeps initdb in /usr/lib/postgresql/<version>/bin, off PATH (test/postgres.ts looks there).
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

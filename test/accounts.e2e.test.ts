@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { newAccessKeyId, newSecretAccessKey } from '../src/server/bootstrap.js';
+import { embeddedOnly } from './cluster-backend.js';
 import { run, startServer, type TestServer } from './harness.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -91,7 +92,7 @@ describe('accounts: the bootstrap file, `coffer account create`, isolation and c
     assert.deepEqual(aUsers.map((u: any) => u.Arn), [`arn:aws:iam::${A}:user/alice`]);
   });
 
-  it('`coffer account create` adds an isolated account with its root key, on a running server', async () => {
+  it('`coffer account create` adds an isolated account with its root key, on a running server', { skip: embeddedOnly('the SQLite file of a data directory (coffer account create --data-dir)') }, async () => {
     const r = await coffer('account', 'create', '--name', 'third');
     assert.equal(r.code, 0, r.stderr);
     const created = JSON.parse(r.stdout);

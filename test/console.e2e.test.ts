@@ -292,7 +292,7 @@ test('the console in a browser: keys, buckets, objects, trail, IAM, a limited us
     await dialog.getByLabel('Bucket name').fill(bucket);
     if (kmsDefault) {
       await dialog.getByLabel(/SSE-KMS/).check();
-      const picker = dialog.getByLabel('KMS key');
+      const picker = dialog.getByLabel('KMS key', { exact: true });
       await picker.locator('option', { hasText: 'alias/console-e2e' }).waitFor({ state: 'attached' });
       await picker.selectOption({ label: `alias/console-e2e (${keyId})` });
     }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newAccessKeyId, newSecretAccessKey } from '../src/server/bootstrap.js';
+import { clusterEnv, testBackend, type Backend } from './cluster-backend.js';
 
 /** A real Coffer process on a random 127.0.0.1 port with its own temp data dir. */
 export interface TestServer {
@@ -35,11 +36,16 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startServer(options: { env?: Record<string, string>; dataDir?: string; credentials?: boolean } = {}): Promise<TestServer> {
+/**
+ * `backend`: where the server keeps its state; default COFFER_TEST_BACKEND (`embedded`: SQLite and
+ * files in the data dir; `cluster`: PostgreSQL and a backing Coffer over S3, see cluster-backend.ts).
+ */
+export async function startServer(options: { env?: Record<string, string>; dataDir?: string; credentials?: boolean; backend?: Backend } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'coffer-test-')));
   const accessKeyId = newAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
-  const env: NodeJS.ProcessEnv = { ...process.env, COFFER_LOG_LEVEL: 'info', COFFER_TEST_HOOKS: '1', ...options.env };
+  const backendEnv = await clusterEnv(options.backend ?? testBackend(), dataDir);
+  const env: NodeJS.ProcessEnv = { ...process.env, COFFER_LOG_LEVEL: 'info', COFFER_TEST_HOOKS: '1', ...backendEnv, ...options.env };
   if (options.credentials !== false) {
     env.COFFER_ROOT_ACCESS_KEY_ID = accessKeyId;
     env.COFFER_ROOT_SECRET_ACCESS_KEY = secretAccessKey;

@@ -1,28 +1,36 @@
 /**
- * `coffer account create | list`: the AWS accounts a Coffer data directory hosts. Safe while a
- * server runs on the same directory (SQLite in WAL mode; the server sees new accounts at once).
+ * `coffer account create | list`: the AWS accounts a Coffer data directory (or, with
+ * COFFER_DATABASE_URL, a cluster's database) hosts. Safe while servers run on the same store
+ * (SQLite in WAL mode, or PostgreSQL; the servers see new accounts at once).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { checkRootKeyFingerprint, loadRootKey, Sealer } from '../crypto/root-key.js';
 import { ensureAccount, ensureRootKey } from '../server/bootstrap.js';
+import { rootKeyFromKms } from '../server/auto-unseal.js';
 import { migrate, openSqlite, type Db } from '../store/database.js';
+import { openPostgres } from '../store/postgres/postgres.js';
 
-/** Opens an existing data directory's store with its root key (never creating either). */
+/**
+ * Opens an existing data directory's store with its root key (never creating either): the
+ * cluster's PostgreSQL when COFFER_DATABASE_URL is set (the root key from the environment or
+ * through COFFER_ROOT_KEY_KMS, as the nodes get it).
+ */
 async function openDataDir(dir: string | undefined): Promise<{ db: Db; sealer: Sealer }> {
   const dataDir = resolve(dir ?? process.env.COFFER_DATA_DIR ?? './coffer-data');
-  if (!existsSync(join(dataDir, 'coffer.sqlite'))) throw new Error(`no Coffer database in ${dataDir} (start the server once first)`);
-  const { key } = await loadRootKey({ dataDir, env: process.env });
-  const db = await openSqlite(join(dataDir, 'coffer.sqlite'));
+  const database = process.env.COFFER_DATABASE_URL || undefined;
+  if (!database && !existsSync(join(dataDir, 'coffer.sqlite'))) throw new Error(`no Coffer database in ${dataDir} (start the server once first)`);
+  const db = database ? await openPostgres(database) : await openSqlite(join(dataDir, 'coffer.sqlite'));
   try {
     await migrate(db);
+    const key = (await rootKeyFromKms(db, process.env)) ?? (await loadRootKey({ dataDir, env: process.env })).key;
     await checkRootKeyFingerprint(db, key);
+    return { db, sealer: new Sealer(key) };
   } catch (err) {
     await db.destroy();
     throw err;
   }
-  return { db, sealer: new Sealer(key) };
 }
 
 export function registerAccountCommands(program: Command): void {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadRootKey, rootKeyFingerprint, Sealer } from '../crypto/root-key.js';
 import { openSqlite } from '../store/database.js';
+import { openPostgres } from '../store/postgres/postgres.js';
 import { verifyChain, type VerifyReport } from '../trail/verify.js';
 
 /** Exit codes: 0 intact, 1 tampering found, 2 could not verify. */
@@ -48,16 +49,18 @@ export function registerTrailCommands(program: Command): void {
     .command('verify')
     .description('recompute the event hash chain and report edited, inserted or deleted events')
     .option('--data-dir <dir>', 'the data directory (COFFER_DATA_DIR, default ./coffer-data)')
+    .option('--database <url>', 'cluster mode: the PostgreSQL database, postgres://... (COFFER_DATABASE_URL)')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { dataDir?: string; json?: boolean }) => {
+    .action(async (opts: { dataDir?: string; database?: string; json?: boolean }) => {
       const dataDir = resolve(opts.dataDir ?? process.env.COFFER_DATA_DIR ?? './coffer-data');
+      const database = opts.database ?? (process.env.COFFER_DATABASE_URL || undefined);
       const file = join(dataDir, 'coffer.sqlite');
-      if (!existsSync(file)) {
+      if (database === undefined && !existsSync(file)) {
         process.stderr.write(`coffer: no Coffer database in ${dataDir}\n`);
         process.exitCode = CANNOT;
         return;
       }
-      const db = await openSqlite(file);
+      const db = database === undefined ? await openSqlite(file) : await openPostgres(database);
       try {
         const report = await verifyChain(db, await sealerFor(dataDir, db));
         if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');

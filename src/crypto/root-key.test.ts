@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,9 @@ describe('Sealer', () => {
 
   it('round-trips, including an empty plaintext, in the specified layout', () => {
     const sealed = sealer.seal(AAD, secret);
-    assert.equal(sealed[0], 0x01);
-    assert.equal(sealed.length, 1 + 12 + secret.length + 16);
+    assert.equal(sealed[0], 0x02);
+    assert.equal(sealed.subarray(1, 5).toString('hex'), rootKeyFingerprint(key).slice(0, 8));
+    assert.equal(sealed.length, 1 + 4 + 12 + secret.length + 16);
     assert.deepEqual(sealer.open(AAD, sealed), secret);
     assert.deepEqual(new Sealer(Buffer.from(key)).open(AAD, sealed), secret);
     assert.deepEqual(sealer.open(AAD, sealer.seal(AAD, Buffer.alloc(0))), Buffer.alloc(0));
@@ -38,20 +39,66 @@ describe('Sealer', () => {
 
   it('rejects truncation, another AAD, another key and unknown versions', () => {
     const sealed = sealer.seal(AAD, secret);
-    for (const len of [0, 1, 28, sealed.length - 1]) {
+    for (const len of [0, 1, 5, 32, sealed.length - 1]) {
       assert.throws(() => sealer.open(AAD, sealed.subarray(0, len)), SealError, `length ${len}`);
     }
     assert.throws(() => sealer.open('access_keys/AKIAOTHERKEYEXAMPLE0/secret', sealed), SealError);
     assert.throws(() => new Sealer(randomBytes(32)).open(AAD, sealed), SealError);
-    const v2 = Buffer.from(sealed);
-    v2[0] = 0x02;
-    assert.throws(() => sealer.open(AAD, v2), /unknown format version 2/);
+    const v3 = Buffer.from(sealed);
+    v3[0] = 0x03;
+    assert.throws(() => sealer.open(AAD, v3), /unknown format version 3/);
+    const v1 = Buffer.from(sealed);
+    v1[0] = 0x01;
+    assert.throws(() => sealer.open(AAD, v1), SealError);
   });
 
   it('keeps the plaintext out of the sealed value and its errors', () => {
     const sealed = sealer.seal(AAD, secret);
     assert.equal(sealed.includes(secret), false);
     assert.throws(() => sealer.open('other', sealed), (err: Error) => !err.message.includes(secret.toString()));
+  });
+
+  it('still opens version 0x01 values, sealed before key ids existed', () => {
+    // A v1 value as the original Sealer wrote it: HKDF info coffer/seal/v1, AAD = the identity alone.
+    const v1Key = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'coffer/seal/v1', 32));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', v1Key, iv);
+    cipher.setAAD(Buffer.from(AAD));
+    const v1 = Buffer.concat([Buffer.of(0x01), iv, cipher.update(secret), cipher.final(), cipher.getAuthTag()]);
+    assert.deepEqual(sealer.open(AAD, v1), secret);
+    // ... by any key of a ring, the one that sealed it being a previous key.
+    assert.deepEqual(new Sealer(randomBytes(32), [key]).open(AAD, v1), secret);
+    assert.throws(() => new Sealer(randomBytes(32)).open(AAD, v1), SealError);
+    assert.equal(sealer.isCurrent(v1), false);
+  });
+
+  it('a ring seals with its current key and opens with every key it holds', () => {
+    const old = randomBytes(32);
+    const next = randomBytes(32);
+    const before = new Sealer(old);
+    const sealedOld = before.seal(AAD, secret);
+    const ring = new Sealer(next, [old]);
+    assert.deepEqual(ring.fingerprints, [rootKeyFingerprint(next), rootKeyFingerprint(old)]);
+    assert.deepEqual(ring.open(AAD, sealedOld), secret);
+    assert.equal(ring.isCurrent(sealedOld), false);
+    const sealedNew = ring.seal(AAD, secret);
+    assert.equal(ring.isCurrent(sealedNew), true);
+    assert.throws(() => before.open(AAD, sealedNew), /names root key [0-9a-f]{8}, which this server does not hold/);
+    // adopt() switches a live Sealer: what it seals next opens under the new key alone.
+    before.adopt(next);
+    assert.equal(before.fingerprint, rootKeyFingerprint(next));
+    assert.deepEqual(before.open(AAD, sealedNew), secret);
+    assert.deepEqual(new Sealer(next).open(AAD, before.seal(AAD, secret)), secret);
+    assert.deepEqual(before.open(AAD, sealedOld), secret);
+  });
+
+  it('binds the key id: a header changed to another key of the ring fails', () => {
+    const old = randomBytes(32);
+    const ring = new Sealer(randomBytes(32), [old]);
+    const sealed = ring.seal(AAD, secret);
+    const moved = Buffer.from(sealed);
+    Buffer.from(rootKeyFingerprint(old), 'hex').copy(moved, 1, 0, 4);
+    assert.throws(() => ring.open(AAD, moved), SealError);
   });
 
   it('refuses keys that are not 32 bytes and an empty AAD', () => {

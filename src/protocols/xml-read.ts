@@ -82,7 +82,14 @@ function toNode(entry: Ordered): XmlNode {
  */
 export function parseXml(xml: string): XmlNode {
   if (/<!DOCTYPE/i.test(xml) || XMLValidator.validate(xml) !== true) throw malformedXmlError();
-  const roots = (parser.parse(xml) as Ordered[]).filter((e) => !('#text' in e) && !('#cdata' in e));
+  let parsed: Ordered[];
+  try {
+    parsed = parser.parse(xml) as Ordered[];
+  } catch {
+    // The parser's own limits (e.g. its maximum nesting depth) refuse what the validator let by.
+    throw malformedXmlError();
+  }
+  const roots = parsed.filter((e) => !('#text' in e) && !('#cdata' in e));
   if (roots.length !== 1) throw malformedXmlError();
   return toNode(roots[0]!);
 }

@@ -2,12 +2,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { CredentialResolver } from '../auth/principal.js';
+import { openSealer, RootKeyWatcher } from '../crypto/key-ring.js';
 import { checkRootKeyFingerprint, loadRootKey, Sealer } from '../crypto/root-key.js';
 import { SERVICE_NAMES } from '../model/registry.js';
-import { migrate, openSqlite } from '../store/database.js';
-import { FsBlobStore } from '../store/fs/fs-blob-store.js';
+import { migrate } from '../store/database.js';
+import { openStores } from '../store/open.js';
+import { withClusterLock } from '../store/postgres/locks.js';
+import { rootKeyFromKms } from './auto-unseal.js';
 import { Clock } from './clock.js';
 import { bootstrapIdentity, type RootCredentials } from './bootstrap.js';
 import { createConsoleHandler, isConsolePath } from './console.js';
@@ -16,6 +18,7 @@ import { Gateway } from './gateway.js';
 import { InternalCalls } from './internal-calls.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildServices, type Wiring } from './services.js';
+import { startTlsListener } from './tls-listener.js';
 
 export interface RunningServer {
   url: string;
@@ -30,17 +33,27 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const log = createLogger(config.logLevel);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const rootKey = await loadRootKey({ dataDir: config.dataDir, env });
-  const db = await openSqlite(join(config.dataDir, 'coffer.sqlite'));
-  await migrate(db);
-  await checkRootKeyFingerprint(db, rootKey.key);
-  const sealer = new Sealer(rootKey.key);
-  const root = await bootstrapIdentity(db, sealer, config.dataDir, env);
+  const stores = await openStores(config, log);
+  const { db, blobs, leadership } = stores;
+  // Nodes sharing a database start one at a time: migrations, the root key's wrapped copy and the
+  // first account are each created once.
+  const { rootKey, root } = await withClusterLock(db, 'coffer:startup', async () => {
+    await migrate(db);
+    const fromKms = await rootKeyFromKms(db, env);
+    const rootKey = fromKms ? { key: fromKms, source: 'kms' } : await loadRootKey({ dataDir: config.dataDir, env });
+    await checkRootKeyFingerprint(db, rootKey.key);
+    return { rootKey, root: await bootstrapIdentity(db, new Sealer(rootKey.key), config.dataDir, env) };
+  }).catch(async (err: unknown) => {
+    await stores.close();
+    throw err;
+  });
+  // The key ring: during a root-key rotation the new key seals and both open (src/crypto/key-ring.ts).
+  const sealer = await openSealer(db, rootKey.key);
 
-  const blobs = new FsBlobStore(join(config.dataDir, 'blobs'));
   await blobs.sweep();
   const clock = new Clock();
-  const wiring = buildServices({ db, sealer, blobs, clock, config, log, calls: new InternalCalls() });
+  const wiring = buildServices({ db, sealer, blobs, clock, config, log, calls: new InternalCalls(), leader: leadership });
+  wiring.background.push(new RootKeyWatcher(db, sealer, log));
   const { services } = wiring;
   const gateway = new Gateway({
     config, credentials: new CredentialResolver(db, sealer, clock), services, log,
@@ -51,7 +64,9 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
 
   const httpOptions: ServerOptions = {
     // Slow or stalled clients are cut off instead of holding sockets forever.
-    headersTimeout: 30_000,
+    headersTimeout: config.headersTimeoutMs ?? 30_000,
+    // Node enforces headersTimeout only when it checks its connections (every 30 s by default).
+    connectionsCheckingInterval: Math.min(30_000, config.headersTimeoutMs ?? 30_000),
     requestTimeout: 0, // uploads may take long; the idle timeout below bounds stalls instead
     keepAliveTimeout: 5_000,
     maxHeaderSize: 16 * 1024,
@@ -95,7 +110,9 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   await listen(server, config.host, config.port);
   const port = (server.address() as AddressInfo).port;
   const url = `${config.tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info({ url, dataDir: config.dataDir, rootKeySource: rootKey.source, accountId: root.accountId }, 'coffer listening');
+  log.info({ url, dataDir: config.dataDir, ...stores.describe, rootKeySource: rootKey.source, accountId: root.accountId }, 'coffer listening');
+  // Optional HTTPS next to the main listener (COFFER_TLS_PORT), self-signed unless --tls-cert is given.
+  const tlsListener = await startTlsListener({ config, env, log, options: httpOptions, handler });
 
   let closing: Promise<void> | undefined;
   return {
@@ -105,10 +122,10 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-        await drained;
+        await Promise.all([drained, tlsListener?.close(graceMs)]);
         clearTimeout(timer);
         await Promise.all(wiring.background.map((job) => job.stop()));
-        await db.destroy();
+        await stores.close();
       })();
       return closing;
     },

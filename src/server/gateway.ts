@@ -96,6 +96,10 @@ export class Gateway {
     const rawQuery = q < 0 ? '' : rawUrl.slice(q + 1);
     const headers = flattenHeaders(req);
     const parts = { method: req.method ?? 'GET', rawPath, rawQuery, headers };
+    // Taken now: once a client hangs up, node detaches the socket (req.socket becomes null), and the
+    // trail must still record the call.
+    const sourceIp = req.socket?.remoteAddress ?? '';
+    const tls = tlsOf(req);
     this.deps.log.debug({ requestId, method: parts.method, path: rawPath }, 'request started');
 
     let service: ServiceName = 's3';
@@ -254,10 +258,10 @@ export class Gateway {
       this.deps.recorder?.record({
         requestId, eventTime: receivedAt, service, operation, region,
         principal: ctx?.principal ?? null, accessKeyId,
-        sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '',
+        sourceIp, userAgent: headers['user-agent'] ?? '',
         input, output, error: failure, status, resources,
         host: headers.host,
-        tls: tlsOf(req),
+        tls,
         s3: service === 's3' ? { authMethod: auth ? (auth.kind === 'presigned' ? 'QueryString' : 'AuthHeader') : undefined, hostId } : undefined,
       });
       this.deps.log.info({
@@ -288,6 +292,11 @@ export class Gateway {
 
   private asAwsError(err: unknown, requestId: string): AwsError {
     if (err instanceof AwsError) return err;
+    if ((err as NodeJS.ErrnoException | null)?.code === 'ECONNRESET' && (err as Error).message === 'aborted') {
+      // The client hung up mid-body: its fault, not ours (and nobody is left to read the answer).
+      this.deps.log.debug({ requestId }, 'client aborted the request body');
+      return new AwsError('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.', { status: 400 });
+    }
     this.deps.log.error({ requestId, err }, 'internal error');
     return internalError();
   }
@@ -317,9 +326,9 @@ function callContext(
     ...call,
     accountId: principal?.accountId ?? '',
     principal,
-    sourceIp: req.socket.remoteAddress ?? '',
+    sourceIp: req.socket?.remoteAddress ?? '',
     userAgent: headers['user-agent'] ?? '',
-    secureTransport: 'encrypted' in req.socket,
+    secureTransport: !!req.socket && 'encrypted' in req.socket,
   };
 }
 
@@ -336,8 +345,8 @@ async function bodyFor(model: ServiceModel, operation: string, body: Buffer | Re
 
 /** The TLS version and cipher of an HTTPS request, as CloudTrail's tlsDetails names them. */
 function tlsOf(req: IncomingMessage): { version: string; cipherSuite: string } | undefined {
-  const socket = req.socket as TLSSocket;
-  if (!socket.encrypted) return undefined;
+  const socket = req.socket as TLSSocket | null;
+  if (!socket?.encrypted) return undefined;
   return { version: socket.getProtocol() ?? '', cipherSuite: socket.getCipher()?.standardName ?? '' };
 }
 

@@ -13,6 +13,7 @@ import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
 import type { GatewayDeps } from './gateway.js';
 import type { InternalCalls } from './internal-calls.js';
+import type { Leadership } from './leader.js';
 import type { Logger } from './logger.js';
 
 /** What every service is built from: the store, the root key's sealer, service time. */
@@ -25,6 +26,11 @@ export interface Runtime {
   log: Logger;
   /** Calls between services on the caller's behalf (S3 -> KMS), authorized and trailed. */
   calls: InternalCalls;
+  /**
+   * Whether this node runs the cluster's scheduled work (leader.ts): gate every job that changes
+   * shared state with `leaderOnly`; absent means a single node, which always leads.
+   */
+  leader?: Leadership;
 }
 
 /** A background job (key deletion sweep, rotation, trail delivery), stopped on shutdown. */
@@ -44,7 +50,7 @@ export interface Wiring {
 /** Every service Coffer runs, wired to the runtime. One entry per service. */
 export function buildServices(rt: Runtime): Wiring {
   const kms = buildKms(rt);
-  const s3 = buildS3(rt);
+  const s3 = buildS3(rt, kms.deps);
   const trail = buildCloudTrail(rt, { s3: s3.binding });
   const identity = buildIdentity(rt);
   const ec2 = buildEc2(rt, kms.deps);

@@ -9,6 +9,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { Insertable } from 'kysely';
+import { soleLeader, type Leadership } from '../server/leader.js';
 import type { Logger } from '../server/logger.js';
 import type { Clock } from '../server/clock.js';
 import type { Background } from '../server/services.js';
@@ -32,6 +33,8 @@ export interface DeliveryDeps {
   clock: Clock;
   log: Logger;
   settings: Pick<TrailSettings, 'deliverySeconds' | 'digestSeconds'>;
+  /** In a cluster, only the leader delivers (two nodes would write every log file twice). */
+  leader?: Leadership;
 }
 
 /** Events read per page; each page becomes at most one log file per Region. */
@@ -78,6 +81,7 @@ export class TrailDelivery implements Background {
   }
 
   private async pass(): Promise<void> {
+    if (!(await (this.deps.leader ?? soleLeader).isLeader('trail-delivery'))) return;
     const now = this.deps.clock.now();
     const trails = await this.deps.db.selectFrom('trails').selectAll().where('is_logging', '=', 1).execute();
     for (const trail of trails) {

@@ -5,6 +5,7 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { Sealer } from '../crypto/root-key.js';
 import type { Database, Db } from '../store/database.js';
+import { lockInTransaction } from '../store/postgres/locks.js';
 import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, sealHead } from './chain.js';
 import type { TrailEvent } from './event.js';
 import { trailTime } from './identity.js';
@@ -63,12 +64,13 @@ export class TrailStore {
   }
 
   /**
-   * Appends events to the chain in one transaction and seals the new head with it. Another node
-   * appending at the same moment makes the insert collide on `seq`; the caller retries.
+   * Appends events to the chain in one transaction and seals the new head with it. Nodes sharing a
+   * database append one at a time (a lock held until commit), so the chain stays one chain.
    */
   async append(events: TrailEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
+      await lockInTransaction(tx, 'coffer:trail-chain');
       const head = await tx.selectFrom('trail_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
       let seq = head?.seq ?? 0;
       let prev = head?.hash ?? GENESIS_HASH;

@@ -34,12 +34,16 @@ const PAGE = 1000;
  * appending). Pass the sealer to check the sealed checkpoint; without it the tail is unchecked.
  */
 export async function verifyChain(db: Db, sealer?: Sealer): Promise<VerifyReport> {
-  return db.transaction().execute(async (tx) => {
+  // Repeatable read: on PostgreSQL every statement would otherwise see the newest commits, and a
+  // checkpoint sealed after the last page was read would look like deleted events. (SQLite's
+  // transactions are snapshots already.)
+  return db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
     const problems: VerifyProblem[] = [];
     let count = 0;
     let before: EventRow | undefined;
     let prev: EventRow | undefined;
-    let cursor = Number.MIN_SAFE_INTEGER;
+    // The smallest 32-bit integer (seq's column type on PostgreSQL): rows inserted with a seq below 1 are still read.
+    let cursor = -(2 ** 31);
     for (;;) {
       const rows = await tx.selectFrom('trail_events').selectAll().where('seq', '>', cursor).orderBy('seq').limit(PAGE).execute();
       if (rows.length === 0) break;

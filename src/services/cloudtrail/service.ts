@@ -39,7 +39,7 @@ export function buildCloudTrail(rt: Runtime, options: { s3?: ServiceBinding | ((
   const s3 = binding && new S3TrailBuckets(typeof binding === 'function' ? binding : () => binding, rt.clock);
   const deps: CloudTrailDeps = { db: rt.db, clock: rt.clock, events, flush: () => writer.flush(), keys, buckets: s3 };
   const background: Background[] = [writer];
-  if (s3) background.push(new TrailDelivery({ db: rt.db, events, keys, sink: s3, clock: rt.clock, log: rt.log, settings }));
+  if (s3) background.push(new TrailDelivery({ db: rt.db, events, keys, sink: s3, clock: rt.clock, log: rt.log, settings, leader: rt.leader }));
   return {
     binding: { provider: new CloudTrailProvider(deps), actions: cloudtrailActions },
     recorder: settings.recording ? writer : undefined,

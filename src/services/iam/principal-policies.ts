@@ -3,7 +3,8 @@
  * managed, of the user and its groups, or of the role), the permissions boundary, session
  * policies and principal tags. Built with a handful of indexed queries on a miss and cached per
  * credential; every IAM write bumps the account's generation, so a change is in force on the next
- * request. The short time-to-live covers writes made by another process on a shared database.
+ * request. The time-to-live covers writes made by another process on a shared database (one second
+ * in cluster mode).
  */
 import type { Kysely } from 'kysely';
 import type { PrincipalPolicies, PrincipalPolicySource } from '../../authz/principal-policies.js';
@@ -15,6 +16,11 @@ import type { EntityType } from './tables.js';
 import { readTags } from './tag-store.js';
 
 const TTL_MS = 30_000;
+/**
+ * Nodes sharing a database (cluster mode) see each other's IAM writes only through the time-to-live,
+ * so there it is short: a policy change is in force on every node within a second.
+ */
+export const CLUSTER_TTL_MS = 1_000;
 const DENY_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}';
 const MAX_ENTRIES = 10_000;
 
@@ -39,14 +45,14 @@ interface Entry { generation: number; at: number; value: PrincipalPolicies }
 export class IamPrincipalPolicies implements PrincipalPolicySource {
   private readonly cache = new Map<string, Entry>();
 
-  constructor(private readonly deps: IamDeps) {}
+  constructor(private readonly deps: IamDeps, private readonly ttlMs = TTL_MS) {}
 
   async policiesFor(principal: Principal): Promise<PrincipalPolicies> {
     const key = `${principal.accessKeyId ?? ''}|${principal.principalId}`;
     const generation = this.deps.changes.generation(principal.accountId);
     const now = Date.now();
     const hit = this.cache.get(key);
-    if (hit && hit.generation === generation && now - hit.at < TTL_MS) return hit.value;
+    if (hit && hit.generation === generation && now - hit.at < this.ttlMs) return hit.value;
     const value = await this.load(principal);
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { generation, at: now, value });

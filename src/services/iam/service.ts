@@ -11,7 +11,7 @@ import { StsProvider } from '../sts/provider.js';
 import { sessionSweeper } from '../sts/sessions.js';
 import { iamActions } from './actions.js';
 import { IamChanges, type IamDeps } from './deps.js';
-import { IamPrincipalPolicies } from './principal-policies.js';
+import { CLUSTER_TTL_MS, IamPrincipalPolicies } from './principal-policies.js';
 import { createIamProvider } from './provider.js';
 
 export interface IdentityServices {
@@ -30,7 +30,7 @@ export function buildIdentity(rt: Runtime): IdentityServices {
   return {
     iam: { provider: createIamProvider(deps), actions: iamActions },
     sts: { provider: new StsProvider({ iam: deps, tokens, mfa }), actions: stsActions(deps, mfa) },
-    principalPolicies: new IamPrincipalPolicies(deps),
+    principalPolicies: new IamPrincipalPolicies(deps, rt.config?.database ? CLUSTER_TTL_MS : undefined),
     background: sessionSweeper(deps),
   };
 }

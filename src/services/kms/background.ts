@@ -4,6 +4,7 @@
  * automatic rotation, and the key deletion sweep. One pass runs them in that order (expiry first, so
  * an expired key is not rotated); a pass is cheap when nothing is due.
  */
+import { leaderOnly, soleLeader, type Leadership } from '../../server/leader.js';
 import type { Logger } from '../../server/logger.js';
 import type { Background } from '../../server/services.js';
 import { keyDeletionPass } from './deletion-sweep.js';
@@ -74,13 +75,17 @@ export function importExpiryPass(deps: KmsDeps, log: Logger): () => Promise<void
   };
 }
 
-/** Starts the passes on a wall-clock timer (every `intervalMs`) and exposes one pass for tests. */
-export function startKmsBackground(deps: KmsDeps, log: Logger, intervalMs = 60_000): Background {
+/**
+ * Starts the passes on a wall-clock timer (every `intervalMs`) and exposes one pass for tests. In a
+ * cluster, expiry, rotation and deletion run on the elected leader only (two nodes rotating one key
+ * at once would both write version n+1); each node flushes its own usage records.
+ */
+export function startKmsBackground(deps: KmsDeps, log: Logger, leader: Leadership = soleLeader, intervalMs = 60_000): Background {
   const passes = [
     () => deps.usage.flush(),
-    importExpiryPass(deps, log),
-    rotationPass(deps, log),
-    keyDeletionPass(deps, log),
+    leaderOnly(leader, 'kms-import-expiry', importExpiryPass(deps, log)),
+    leaderOnly(leader, 'kms-rotation', rotationPass(deps, log)),
+    leaderOnly(leader, 'kms-deletion', keyDeletionPass(deps, log)),
   ];
   const pass = async (): Promise<void> => {
     let failure: unknown;

@@ -56,9 +56,13 @@ export class KeyStore {
   private readonly recentKeys: RecentCache<KeyRow>;
   private readonly recentAliases: RecentCache<AliasRow>;
 
-  constructor(private readonly db: Db, readonly changes = new ChangeCounter()) {
-    this.recentKeys = new RecentCache(changes);
-    this.recentAliases = new RecentCache(changes);
+  /**
+   * `cacheTtlMs`: how long findKey and findAlias may answer from the cache (default one second). A
+   * cluster passes 0: another node's DisableKey or alias change must be seen at once.
+   */
+  constructor(private readonly db: Db, readonly changes = new ChangeCounter(), cacheTtlMs?: number) {
+    this.recentKeys = new RecentCache(changes, cacheTtlMs);
+    this.recentAliases = new RecentCache(changes, cacheTtlMs);
   }
 
   /** Inserts a key with its materials (none while PendingImport; a replica's copies) and tags, atomically. */

@@ -27,7 +27,8 @@ export interface KmsService {
 }
 
 export function buildKms(rt: Runtime): KmsService {
-  const store = new KeyStore(rt.db);
+  // Cluster mode (a shared database): key state is read fresh on every request (see KeyStore).
+  const store = new KeyStore(rt.db, undefined, rt.config?.database ? 0 : undefined);
   const materials = new KeyMaterials(store, rt.sealer);
   const usage = new UsageTracker(store, () => rt.clock.now());
   const deps: KmsDeps = { store, materials, clock: rt.clock, usage, locks: new KeyLocks(), sealer: rt.sealer, grants: new GrantStore(rt.db, store.changes) };
@@ -35,7 +36,7 @@ export function buildKms(rt: Runtime): KmsService {
   return {
     provider,
     binding: { provider, actions: kmsActions(deps) },
-    background: startKmsBackground(deps, rt.log),
+    background: startKmsBackground(deps, rt.log, rt.leader),
     deps,
   };
 }

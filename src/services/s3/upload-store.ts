@@ -7,6 +7,7 @@
  * appears, and of two concurrent Completes exactly one retires the upload.
  */
 import type { Transaction } from 'kysely';
+import { lockInTransaction } from '../../store/postgres/locks.js';
 import type { ChecksumType, Tag } from '../../generated/s3/shapes.js';
 import type { Database, Db } from '../../store/database.js';
 import type { Acl } from './acl.js';
@@ -140,6 +141,7 @@ export class UploadStore {
    */
   async putPart(uploadId: string, part: UploadPart): Promise<string[]> {
     return this.db.transaction().execute(async (tx) => {
+      await lockUpload(tx, uploadId);
       const live = await tx.selectFrom('s3_uploads').select('upload_id').where('upload_id', '=', uploadId).executeTakeFirst();
       if (!live) throw noSuchUpload(uploadId);
       const old = await tx.selectFrom('s3_upload_parts').select('blob_id')
@@ -174,6 +176,7 @@ export class UploadStore {
    */
   completeIn(upload: Upload, chosen: UploadPart[], partChecksums: Array<string | undefined>): (tx: Tx, stored: ObjectVersion) => Promise<void> {
     return async (tx, stored) => {
+      await lockUpload(tx, upload.uploadId);
       const chosenIds = new Set(chosen.map((p) => p.blobId));
       const all = await tx.selectFrom('s3_upload_parts').select(['blob_id']).where('upload_id', '=', upload.uploadId).execute();
       // Gone first: a Complete that raced another one (another node, on PostgreSQL) finds the upload
@@ -263,7 +266,19 @@ export class UploadStore {
 }
 
 /** Deletes an upload and its parts, queueing their blobs; undefined when it was not there. */
+/**
+ * UploadPart, Complete and Abort of one upload take turns (a no-op on SQLite, which runs one
+ * transaction at a time). On PostgreSQL two nodes would otherwise race: a part written after an
+ * abort read the upload (a foreign-key error instead of NoSuchUpload), or two uploads of one part
+ * number both inserting. Complete takes it after the object's lock; nothing takes them the other
+ * way round.
+ */
+function lockUpload(tx: Tx, uploadId: string): Promise<void> {
+  return lockInTransaction(tx, `s3-upload:${uploadId}`);
+}
+
 async function retire(tx: Tx, uploadId: string): Promise<string[] | undefined> {
+  await lockUpload(tx, uploadId);
   const blobs = (await tx.selectFrom('s3_upload_parts').select('blob_id').where('upload_id', '=', uploadId).execute()).map((r) => r.blob_id);
   const removed = await tx.deleteFrom('s3_uploads').where('upload_id', '=', uploadId).executeTakeFirst();
   if (Number(removed.numDeletedRows) !== 1) return undefined;

@@ -17,13 +17,22 @@
  * Sizes are `bigint` (objects reach 5 TiB); readers convert them with Number(). Flags are integers
  * 0/1, the one boolean spelling SQLite and PostgreSQL share.
  */
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+
+/**
+ * Bucket names and object keys compare byte by byte, as S3 lists them (and as SQLite compares text): PostgreSQL
+ * would otherwise use the database's collation (often a natural-language one, where 'a-b' sorts
+ * after 'ab'), breaking list order and the prefix ranges of object-store.ts.
+ */
+function keyText(db: Kysely<any>) {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? sql`text collate "C"` : 'text';
+}
 
 // Migrations run against whatever schema existed at the time, not today's `Database`, hence `any`.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('s3_buckets')
-    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('name', keyText(db), (c) => c.primaryKey())
     .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
     .addColumn('region', 'text', (c) => c.notNull())
     // What GetBucketLocation answers: '' for us-east-1, else the constraint as given ('EU' stays 'EU').
@@ -51,7 +60,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Random internal id: the identity the data key is sealed to; never shown to clients.
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('bucket', 'text', (c) => c.notNull().references('s3_buckets.name'))
-    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('key', keyText(db), (c) => c.notNull())
     .addColumn('version_id', 'text', (c) => c.notNull())
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('is_latest', 'integer', (c) => c.notNull())

@@ -94,7 +94,15 @@ export async function completeMultipartUpload(deps: S3Deps, _ctx: RequestContext
   if (!upload || upload.initiated < bucket.createdAt) return answerAgain(deps, bucket, input, listed);
   const check = writeCondition(input.IfMatch, input.IfNoneMatch, input.Key);
   const stored = new Map((await deps.uploads.parts(upload.uploadId, 0, 10_000)).map((p) => [p.partNumber, p] as const));
-  const chosen = chooseParts(upload, listed, stored);
+  let chosen: UploadPart[];
+  try {
+    chosen = chooseParts(upload, listed, stored);
+  } catch (err) {
+    // Parts missing because a concurrent Complete (or Abort, perhaps on another node) retired the
+    // upload between the two reads above: answered as for an upload no longer in progress.
+    if (!(await deps.uploads.get(bucket.name, input.Key, input.UploadId))) return answerAgain(deps, bucket, input, listed);
+    throw err;
+  }
   const size = chosen.reduce((n, p) => n + p.size, 0);
   if (input.MpuObjectSize !== undefined && input.MpuObjectSize !== size) {
     throw invalidRequest(`The provided 'x-amz-mp-object-size' header value ${input.MpuObjectSize} does not match what was computed: ${size}`);

@@ -1,0 +1,112 @@
+/**
+ * Operations commands: `coffer backup`, `coffer restore`, `coffer root-key rotate` (src/ops/).
+ * Each is safe while a server runs on the same data directory. The store and the src/ops modules
+ * load only when one of these commands runs, so other commands don't pay for them.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { open, readFile, rename } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadRootKey, parseRootKey } from '../crypto/root-key.js';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function dataDirOf(dir: string | undefined): string {
+  return resolve(dir ?? process.env.COFFER_DATA_DIR ?? './coffer-data');
+}
+
+/** A key file: 32 raw bytes, or hex / base64 text of 32 bytes (as COFFER_ROOT_KEY takes). */
+async function readKeyFile(file: string): Promise<Buffer> {
+  const bytes = await readFile(file);
+  return bytes.length === 32 ? bytes : parseRootKey(bytes.toString('utf8'));
+}
+
+/** The data directory's key from its usual sources, never creating one. */
+async function existingRootKey(dataDir: string): Promise<{ key: Buffer; source: string }> {
+  const env = process.env;
+  if (!env.COFFER_ROOT_KEY && !env.COFFER_ROOT_PASSPHRASE && !existsSync(join(dataDir, 'root.key'))) {
+    throw new Error(`no root key: set COFFER_ROOT_KEY or COFFER_ROOT_PASSPHRASE, or keep root.key in ${dataDir}`);
+  }
+  return loadRootKey({ dataDir, env });
+}
+
+/** Replaces `<dataDir>/root.key` with `key`: temp file (0600), fsync, rename, fsync the directory. */
+async function replaceKeyFile(dataDir: string, key: Buffer): Promise<void> {
+  const path = join(dataDir, 'root.key');
+  if ((await readFile(path)).equals(key)) return;
+  const tmp = join(dataDir, `.root.key.${randomBytes(8).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', 0o600);
+  try {
+    await fh.writeFile(key);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  const dir = await open(dataDir, 'r');
+  await dir.sync().finally(() => dir.close());
+}
+
+export function registerOpsCommands(program: Command): void {
+  program
+    .command('backup')
+    .description('take a consistent online snapshot of the metadata and the encrypted bodies (the root key is not included)')
+    .option('--data-dir <dir>', 'the data directory (COFFER_DATA_DIR, default ./coffer-data)')
+    .requiredOption('--out <dir>', 'a new (or empty) directory to write the backup into')
+    .action(async (opts: { dataDir?: string; out: string }) => {
+      const { backup } = await import('../ops/backup.js');
+      const manifest = await backup({ dataDir: dataDirOf(opts.dataDir), out: resolve(opts.out), progress: say });
+      process.stdout.write(`${JSON.stringify({ out: resolve(opts.out), rootKeyFingerprint: manifest.rootKeyFingerprint, bodies: manifest.bodies, files: manifest.files.length })}\n`);
+    });
+
+  program
+    .command('restore')
+    .description('restore a backup into a new data directory, checking every file against its manifest')
+    .requiredOption('--from <dir>', 'the backup directory')
+    .requiredOption('--data-dir <dir>', 'the new data directory (must not exist, or be empty)')
+    .option('--root-key-file <file>', "the backup's root key: installed as root.key, then every sealed value is opened to prove it")
+    .action(async (opts: { from: string; dataDir: string; rootKeyFile?: string }) => {
+      const { restore } = await import('../ops/restore.js');
+      const env = process.env;
+      const rootKey = opts.rootKeyFile ? await readKeyFile(opts.rootKeyFile) : env.COFFER_ROOT_KEY ? parseRootKey(env.COFFER_ROOT_KEY) : undefined;
+      // With COFFER_ROOT_KEY the key stays in the environment: checked, but not written as root.key.
+      const report = await restore({ from: resolve(opts.from), dataDir: resolve(opts.dataDir), rootKey, installKey: !!opts.rootKeyFile, progress: say });
+      if (!rootKey) say('sealed values NOT checked: give --root-key-file (or COFFER_ROOT_KEY) to prove the backup decrypts');
+      process.stdout.write(`${JSON.stringify({ dataDir: resolve(opts.dataDir), rootKeyFingerprint: report.manifest.rootKeyFingerprint, files: report.manifest.files.length, opened: report.opened })}\n`);
+    });
+
+  const rootKey = program.command('root-key').description('the root key that seals every secret at rest');
+  rootKey
+    .command('rotate')
+    .description('re-wrap every sealed value under a new root key, while servers keep running')
+    .option('--data-dir <dir>', 'the data directory (COFFER_DATA_DIR, default ./coffer-data)')
+    .option('--new-key-file <file>', 'the new key (32 bytes, or hex / base64 text); COFFER_NEW_ROOT_KEY; generated when root.key holds the key')
+    .option('--grace-seconds <n>', 'how long running servers get to adopt the new key before the re-wrap', '5')
+    .action(async (opts: { dataDir?: string; newKeyFile?: string; graceSeconds: string }) => {
+      const dataDir = dataDirOf(opts.dataDir);
+      const file = join(dataDir, 'coffer.sqlite');
+      if (!existsSync(file)) throw new Error(`no Coffer database in ${dataDir}`);
+      const { key, source } = await existingRootKey(dataDir);
+      const given = opts.newKeyFile ? await readKeyFile(opts.newKeyFile)
+        : process.env.COFFER_NEW_ROOT_KEY ? parseRootKey(process.env.COFFER_NEW_ROOT_KEY) : undefined;
+      const graceMs = Number(opts.graceSeconds) * 1000;
+      if (!Number.isFinite(graceMs) || graceMs < 0) throw new Error(`invalid --grace-seconds: ${opts.graceSeconds}`);
+      const { openSqlite } = await import('../store/database.js');
+      const { rotateRootKey } = await import('../ops/root-key-rotate.js');
+      const db = await openSqlite(file);
+      try {
+        const report = await rotateRootKey({
+          db, key, graceMs, progress: say,
+          // Only a key kept in root.key may be made up here: anywhere else the operator must hold it.
+          newKey: given,
+          makeNewKey: source === 'file' ? () => randomBytes(32) : undefined,
+          onStaged: source === 'file' ? (next) => replaceKeyFile(dataDir, next) : undefined,
+        });
+        if (source !== 'file') say('start servers with the new key from now on: COFFER_ROOT_KEY=<the new key> (the old one no longer works)');
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } finally {
+        await db.destroy();
+      }
+    });
+}

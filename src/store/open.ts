@@ -1,0 +1,121 @@
+/**
+ * Chooses the storage backends from the server's configuration, in one place:
+ *
+ * - metadata: embedded SQLite in `<dataDir>/coffer.sqlite` (the default), or PostgreSQL when
+ *   `--database postgres://...` / COFFER_DATABASE_URL is set;
+ * - object bodies: files under `<dataDir>/blobs` (the default), or an S3-compatible store when
+ *   `--blobs s3://bucket/prefix?endpoint=http://...&region=...&forcePathStyle=true` /
+ *   COFFER_BLOBS_URL is set. Its credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID /
+ *   AWS_SECRET_ACCESS_KEY, AWS_PROFILE and the shared config files, instance roles), never the URL.
+ *
+ * Several nodes may share PostgreSQL and the S3 store (cluster mode): then background jobs run on
+ * an elected leader (server/leader.ts). A node on SQLite leads alone.
+ */
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { BlobStore } from './blobs.js';
+import { openSqlite, type Db } from './database.js';
+import { FsBlobStore } from './fs/fs-blob-store.js';
+import { openPostgres } from './postgres/postgres.js';
+import { S3BlobStore } from './s3/s3-blob-store.js';
+import { PostgresLeadership, soleLeader, type Leadership } from '../server/leader.js';
+import type { Logger } from '../server/logger.js';
+
+export interface StoreConfig {
+  dataDir: string;
+  /** postgres:// or postgresql:// URL; absent: SQLite in the data directory. */
+  database?: string;
+  /** s3:// URL; absent: files in the data directory. */
+  blobs?: string;
+}
+
+export interface Stores {
+  db: Db;
+  blobs: BlobStore;
+  /** Who runs the cluster's background jobs. */
+  leadership: Leadership;
+  /** For the start-up log: where metadata and bodies live (no credentials). */
+  describe: { database: string; blobs: string };
+  /** Releases leadership and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the metadata database and the blob store `config` names (see the module comment). */
+export async function openStores(config: StoreConfig, log: Logger): Promise<Stores> {
+  const database = config.database;
+  let db: Db;
+  let leadership: Leadership = soleLeader;
+  if (database !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(database)) throw new Error('--database must be a postgres:// URL (without it Coffer uses SQLite in the data directory)');
+    db = await openPostgres(database);
+    leadership = new PostgresLeadership(database, log);
+  } else {
+    db = await openSqlite(join(config.dataDir, 'coffer.sqlite'));
+  }
+  let blobs: BlobStore;
+  let blobsText = join(config.dataDir, 'blobs');
+  try {
+    if (config.blobs !== undefined) {
+      const s3 = s3Location(config.blobs);
+      blobs = new S3BlobStore({ client: s3.client, bucket: s3.bucket, prefix: s3.prefix, partSize: s3.partSize });
+      blobsText = `s3://${s3.bucket}/${s3.prefix}${s3.endpoint ? ` at ${s3.endpoint}` : ''}`;
+    } else {
+      blobs = new FsBlobStore(blobsText);
+    }
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    db, blobs, leadership,
+    describe: { database: database !== undefined ? 'postgresql' : join(config.dataDir, 'coffer.sqlite'), blobs: blobsText },
+    async close() {
+      await leadership.stop();
+      await db.destroy();
+    },
+  };
+}
+
+export interface S3Location {
+  client: S3Client;
+  bucket: string;
+  prefix: string;
+  endpoint?: string;
+  partSize?: number;
+}
+
+/**
+ * Parses `s3://bucket/prefix?endpoint=URL&region=R&forcePathStyle=true|false&partSizeMiB=N`.
+ * The prefix gets a trailing '/'. Path-style addressing is the default with a custom endpoint
+ * (most S3-compatible stores want it) and virtual-hosted style without one (AWS).
+ */
+export function s3Location(url: string): S3Location {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error('--blobs must be an s3://bucket/prefix URL');
+  }
+  if (u.protocol !== 's3:' || u.hostname === '') throw new Error('--blobs must be an s3://bucket/prefix URL');
+  if (u.username || u.password) throw new Error('--blobs takes no credentials in the URL: use AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile');
+  const known = new Set(['endpoint', 'region', 'forcePathStyle', 'partSizeMiB']);
+  for (const name of u.searchParams.keys()) if (!known.has(name)) throw new Error(`--blobs: unknown parameter ${name}`);
+  const endpoint = u.searchParams.get('endpoint') ?? undefined;
+  const style = u.searchParams.get('forcePathStyle');
+  if (style !== null && style !== 'true' && style !== 'false') throw new Error('--blobs: forcePathStyle must be true or false');
+  const partMiB = u.searchParams.get('partSizeMiB');
+  const partSize = partMiB === null ? undefined : Number(partMiB) * 1024 * 1024;
+  if (partSize !== undefined && !Number.isSafeInteger(partSize)) throw new Error('--blobs: partSizeMiB must be a whole number');
+  let prefix = decodeURIComponent(u.pathname.replace(/^\/+/, ''));
+  if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
+  const client = new S3Client({
+    endpoint,
+    region: u.searchParams.get('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    forcePathStyle: style === null ? endpoint !== undefined : style === 'true',
+    // Bodies are authenticated by their own encryption; checksums only where a store requires them
+    // keeps stores that don't know the newer flexible checksums working.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return { client, bucket: u.hostname, prefix, endpoint, partSize };
+}
