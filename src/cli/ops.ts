@@ -81,20 +81,24 @@ export function registerOpsCommands(program: Command): void {
     .command('rotate')
     .description('re-wrap every sealed value under a new root key, while servers keep running')
     .option('--data-dir <dir>', 'the data directory (COFFER_DATA_DIR, default ./coffer-data)')
+    .option('--database <url>', 'cluster mode: the PostgreSQL database, postgres://... (COFFER_DATABASE_URL); the key from COFFER_ROOT_KEY')
     .option('--new-key-file <file>', 'the new key (32 bytes, or hex / base64 text); COFFER_NEW_ROOT_KEY; generated when root.key holds the key')
     .option('--grace-seconds <n>', 'how long running servers get to adopt the new key before the re-wrap', '5')
-    .action(async (opts: { dataDir?: string; newKeyFile?: string; graceSeconds: string }) => {
+    .action(async (opts: { dataDir?: string; database?: string; newKeyFile?: string; graceSeconds: string }) => {
       const dataDir = dataDirOf(opts.dataDir);
+      const database = opts.database ?? (process.env.COFFER_DATABASE_URL || undefined);
       const file = join(dataDir, 'coffer.sqlite');
-      if (!existsSync(file)) throw new Error(`no Coffer database in ${dataDir}`);
+      if (!database && !existsSync(file)) throw new Error(`no Coffer database in ${dataDir}`);
+      if (process.env.COFFER_ROOT_KEY_KMS) throw new Error('a root key kept by KMS (COFFER_ROOT_KEY_KMS) is not rotated by this command');
       const { key, source } = await existingRootKey(dataDir);
       const given = opts.newKeyFile ? await readKeyFile(opts.newKeyFile)
         : process.env.COFFER_NEW_ROOT_KEY ? parseRootKey(process.env.COFFER_NEW_ROOT_KEY) : undefined;
       const graceMs = Number(opts.graceSeconds) * 1000;
       if (!Number.isFinite(graceMs) || graceMs < 0) throw new Error(`invalid --grace-seconds: ${opts.graceSeconds}`);
       const { openSqlite } = await import('../store/database.js');
+      const { openPostgres } = await import('../store/postgres/postgres.js');
       const { rotateRootKey } = await import('../ops/root-key-rotate.js');
-      const db = await openSqlite(file);
+      const db = database ? await openPostgres(database) : await openSqlite(file);
       try {
         const report = await rotateRootKey({
           db, key, graceMs, progress: say,
