@@ -30,7 +30,7 @@ export function contentMd5(value: string | undefined): Buffer | undefined {
 
 /** Checks what the client claimed about the body against what arrived; the checksum to store. */
 export function verifyDigests(written: WrittenBlob, md5: Buffer | undefined, plan: ChecksumPlan, body: unknown): StoredChecksum {
-  if (md5 && !md5.equals(written.md5)) throw badDigestMd5(md5.toString('hex'), written.md5.toString('base64'));
+  if (md5 && !(written.md5 && md5.equals(written.md5))) throw badDigestMd5(md5.toString('hex'), written.md5?.toString('base64') ?? '');
   if (plan.expected !== undefined && plan.expected !== written.checksum.value) throw badDigestChecksum(plan.algorithm);
   // A trailer checksum was verified by the aws-chunked decoder; it names the algorithm when no header did.
   const verified = typeof (body as { checksums?: unknown })?.checksums === 'function'
@@ -95,7 +95,9 @@ async function put(deps: S3Deps, ctx: RequestContext, input: PutObjectRequest, b
 
   const id = newObjectId();
   const enc = await deps.sse.forWrite(ctx, { bucket, key: input.Key, objectId: id }, input, { action: 's3:PutObject' });
-  const written = await deps.bodies.write(body, enc.key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
+  const written = await deps.bodies.write(body, enc.key, {
+    seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES, md5: md5 !== undefined || deps.sse.etagIsMd5(enc.descriptor), sizeHint: input.ContentLength,
+  });
   const blobs = [{ seq: 1, blobId: written.blobId, size: written.size }];
   let checksum: StoredChecksum;
   try {
