@@ -340,6 +340,21 @@ print(json.dumps({'key_arn': key_arn, 'ciphertext': base64.b64encode(ciphertext_
     assert.equal((await bytesOf(got.Body)).toString(), 'sealed in transit');
   });
 
+  it("a grant constrained to one object's S3 encryption context lets bob read that object through S3, and no other", async () => {
+    const alice = kmsAs(keys.alice);
+    const grant = await alice.send(new CreateGrantCommand({
+      KeyId: lockedKey, GranteePrincipal: `arn:aws:iam::${account}:user/bob`, Operations: ['Decrypt'],
+      Constraints: { EncryptionContextSubset: { 'aws:s3:arn': 'arn:aws:s3:::my-encrypted-bucket/locked.txt' } },
+    }));
+    assert.match(grant.GrantId!, /^[0-9a-f]{64}$/);
+    const bob = as(keys.bob);
+    const got = await bob.s3.send(new GetObjectCommand({ Bucket: 'my-encrypted-bucket', Key: 'locked.txt' }));
+    assert.equal((await bytesOf(got.Body)).toString(), 'for alice');
+    const other = await s3Error(bob.s3.send(new GetObjectCommand({ Bucket: 'my-encrypted-bucket', Key: 'over-tls.txt' })));
+    assert.deepEqual([other.code, other.status, other.message],
+      ['AccessDenied', 403, denied(`arn:aws:iam::${account}:user/bob`, 'kms:Decrypt', lockedKey, 'because no resource-based policy allows the kms:Decrypt action')]);
+  });
+
   it('a grant lets a role bob assumes decrypt only with the matching encryption context; the session expires on service time', async () => {
     const root = clientsFor(server);
     clients.push(root);
