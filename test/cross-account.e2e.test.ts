@@ -68,7 +68,7 @@ describe("cross-account: account B's user reads account A's data only when both 
       return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
     }
   };
-  const carolPolicy = (name: string, Action: string, Resource: string) =>
+  const carolPolicy = (name: string, Action: string | string[], Resource: string) =>
     b.iam.send(new PutUserPolicyCommand({ UserName: 'carol', PolicyName: name, PolicyDocument: document({ Effect: 'Allow', Action, Resource }) }));
   const denied = (action: string, resource: string, why: string) => `User: ${CAROL} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
   const ACCESS_DENIED = { code: 'AccessDenied', status: 403, message: 'Access Denied' };
@@ -161,6 +161,20 @@ describe("cross-account: account B's user reads account A's data only when both 
       assert.equal(err.name, 'AccessDeniedException');
       return true;
     });
+
+    // Writing into B's own bucket under A's key (by ARN) needs kms:GenerateDataKey from both sides too.
+    await b.s3.send(new CreateBucketCommand({ Bucket: 'b-own-data' }));
+    await carolPolicy('write-b', ['s3:PutObject', 's3:GetObject'], 'arn:aws:s3:::b-own-data/*');
+    await carolPolicy('generate-a', 'kms:GenerateDataKey', keyArn);
+    const putUnderA = () => c.s3.send(new PutObjectCommand({ Bucket: 'b-own-data', Key: 'k.txt', Body: 'under A key', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyArn }));
+    const refused = await s3Error(putUnderA());
+    assert.deepEqual([refused.code, refused.status, refused.message],
+      ['AccessDenied', 403, denied('kms:GenerateDataKey', keyArn, 'because no resource-based policy allows the kms:GenerateDataKey action')]);
+    shared.Statement.at(-1).Action.push('kms:GenerateDataKey');
+    await a.kms.send(new PutKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default', Policy: JSON.stringify(shared) }));
+    assert.equal((await putUnderA()).SSEKMSKeyId, keyArn);
+    const back = await c.s3.send(new GetObjectCommand({ Bucket: 'b-own-data', Key: 'k.txt' }));
+    assert.deepEqual([back.SSEKMSKeyId, (await bytesOf(back.Body)).toString()], [keyArn, 'under A key']);
   });
 
   it("carol assumes A's role from B within its trust policy (sts:ExternalId) and reads as A's principal", async () => {
