@@ -97,7 +97,8 @@ describe("cross-account: account B's user reads account A's data only when both 
 
   it('bucket names are global: B cannot take the name A holds', async () => {
     const e = await s3Error(b.s3.send(new CreateBucketCommand({ Bucket: BUCKET })));
-    assert.deepEqual([e.code, e.status], ['BucketAlreadyExists', 409]);
+    assert.deepEqual([e.code, e.status, e.message], ['BucketAlreadyExists', 409,
+      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.']);
   });
 
   it("A's bucket policy and B's identity policy must both allow the object", async () => {
