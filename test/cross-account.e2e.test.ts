@@ -14,7 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateRoleCommand, DeleteUserPolicyCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { CreateKeyCommand, DecryptCommand, EncryptCommand, GetKeyPolicyCommand, KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import {
+  CreateGrantCommand, CreateKeyCommand, DecryptCommand, EncryptCommand, GetKeyPolicyCommand, KMSClient, ListGrantsCommand, PutKeyPolicyCommand, RetireGrantCommand,
+} from '@aws-sdk/client-kms';
 import { CreateBucketCommand, DeleteBucketPolicyCommand, GetObjectCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { newAccessKeyId, newSecretAccessKey } from '../src/server/bootstrap.js';
@@ -176,6 +178,38 @@ describe("cross-account: account B's user reads account A's data only when both 
     assert.equal((await putUnderA()).SSEKMSKeyId, keyArn);
     const back = await c.s3.send(new GetObjectCommand({ Bucket: 'b-own-data', Key: 'k.txt' }));
     assert.deepEqual([back.SSEKMSKeyId, (await bytesOf(back.Body)).toString()], [keyArn, 'under A key']);
+  });
+
+  it("a grant on A's key to B's user allows her its operation under its constraint, with no policy in either account, until she retires it", async () => {
+    const key = (await a.kms.send(new CreateKeyCommand({ Description: 'handed over by grant' }))).KeyMetadata!.Arn!;
+    const context = { purpose: 'handoff' };
+    const ciphertext = (await a.kms.send(new EncryptCommand({ KeyId: key, Plaintext: Buffer.from('handed over'), EncryptionContext: context }))).CiphertextBlob!;
+    const other = (await a.kms.send(new EncryptCommand({ KeyId: key, Plaintext: Buffer.from('kept'), EncryptionContext: { purpose: 'internal' } }))).CiphertextBlob!;
+    const decrypt = (blob: Uint8Array, EncryptionContext: Record<string, string>) => c.kms.send(new DecryptCommand({ CiphertextBlob: blob, KeyId: key, EncryptionContext }));
+    const refusedWith = (why: string) => (err: any) => {
+      assert.deepEqual([err.name, err.message], ['AccessDeniedException', denied('kms:Decrypt', key, why)]);
+      return true;
+    };
+    await assert.rejects(decrypt(ciphertext, context), refusedWith('because no resource-based policy allows the kms:Decrypt action'));
+    const grant = await a.kms.send(new CreateGrantCommand({
+      KeyId: key, GranteePrincipal: CAROL, RetiringPrincipal: CAROL, Operations: ['Decrypt'], Constraints: { EncryptionContextEquals: context },
+    }));
+    const plain = await decrypt(ciphertext, context);
+    assert.equal(Buffer.from(plain.Plaintext!).toString(), 'handed over');
+    // Another context, or the right pair plus one more: EncryptionContextEquals doesn't match.
+    await assert.rejects(decrypt(other, { purpose: 'internal' }), refusedWith('because no resource-based policy allows the kms:Decrypt action'));
+    const wider = { purpose: 'handoff', batch: '7' };
+    const widerBlob = (await a.kms.send(new EncryptCommand({ KeyId: key, Plaintext: Buffer.from('wider'), EncryptionContext: wider }))).CiphertextBlob!;
+    await assert.rejects(decrypt(widerBlob, wider), refusedWith('because no resource-based policy allows the kms:Decrypt action'));
+    // B's own policies can still take away what A's grant gives: an explicit Deny in carol's identity policy.
+    await b.iam.send(new PutUserPolicyCommand({ UserName: 'carol', PolicyName: 'no-decrypt', PolicyDocument: document({ Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }) }));
+    await assert.rejects(decrypt(ciphertext, context), refusedWith('with an explicit deny in an identity-based policy'));
+    await b.iam.send(new DeleteUserPolicyCommand({ UserName: 'carol', PolicyName: 'no-decrypt' }));
+    assert.equal(Buffer.from((await decrypt(ciphertext, context)).Plaintext!).toString(), 'handed over');
+    // The retiring principal retires it from her own account, by key ARN and grant id.
+    await c.kms.send(new RetireGrantCommand({ KeyId: key, GrantId: grant.GrantId! }));
+    await assert.rejects(decrypt(ciphertext, context), refusedWith('because no resource-based policy allows the kms:Decrypt action'));
+    assert.deepEqual((await a.kms.send(new ListGrantsCommand({ KeyId: key }))).Grants, []);
   });
 
   it("carol assumes A's role from B within its trust policy (sts:ExternalId) and reads as A's principal", async () => {
