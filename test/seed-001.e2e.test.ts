@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CreateGrantCommand, CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   DeleteBucketPolicyCommand, GetObjectCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client,
@@ -373,6 +373,11 @@ print(json.dumps({'key_arn': key_arn, 'ciphertext': base64.b64encode(ciphertext_
       }] }),
     }))).Role!;
     await root.iam.send(new PutUserPolicyCommand({ UserName: 'bob', PolicyName: 'assume', PolicyDocument: allow('sts:AssumeRole', role.Arn!) }));
+    // The role may also read the seed's object (the seed key's policy delegates to IAM).
+    await root.iam.send(new PutRolePolicyCommand({ RoleName: 'apollo-decryptor', PolicyName: 'read-seed', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::my-encrypted-bucket/secret-data.txt' },
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: seedKey },
+    ] }) }));
     const alice = kmsAs(keys.alice);
     await alice.send(new CreateGrantCommand({
       KeyId: lockedKey, GranteePrincipal: role.Arn!, Operations: ['Decrypt'], Constraints: { EncryptionContextSubset: { project: 'apollo' } },
@@ -403,7 +408,17 @@ print(json.dumps({'key_arn': key_arn, 'ciphertext': base64.b64encode(ciphertext_
     // The same session from boto3, then expiry: 900 seconds of service time later the token is refused.
     const whoami = `import boto3\nprint(boto3.client('sts').get_caller_identity()['Arn'])`;
     assert.equal((await python(whoami, session)).trim(), sessionArn);
+    // A URL the session presigns for an hour works while the session lasts, and no longer.
+    const presigner = new S3Client({ endpoint: server.url, region: server.region, credentials: session, forcePathStyle: true });
+    const url = await getSignedUrl(presigner, new GetObjectCommand({ Bucket: 'my-encrypted-bucket', Key: 'secret-data.txt' }), { expiresIn: 3600 });
+    presigner.destroy();
+    const early = await fetch(url);
+    assert.deepEqual([early.status, await early.text()], [200, 'My secret data']);
     await server.advanceClock(901);
+    const late = await fetch(url);
+    const lateBody = await late.text();
+    assert.equal(late.status, 400);
+    assert.match(lateBody, /<Code>ExpiredToken<\/Code><Message>The provided token has expired\.<\/Message>/);
     const expired = await failure(kms.send(new DecryptCommand({ CiphertextBlob: apollo, EncryptionContext: { project: 'apollo', stage: 'prod' } })));
     assert.deepEqual(expired, { name: 'ExpiredTokenException', status: 400, message: 'The security token included in the request is expired' });
     const stsExpired = new STSClient({ endpoint: server.url, region: server.region, credentials: session, maxAttempts: 1 });
