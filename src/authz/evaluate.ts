@@ -43,7 +43,24 @@ export interface EvaluationResult {
   decision: 'allowed' | 'explicitDeny' | 'implicitDeny';
   /** Every statement (and grant) that applied to the request. */
   matchedStatements: Array<{ source: PolicySource; sid?: string; effect: 'Allow' | 'Deny' }>;
+  /**
+   * For a denial, the end of AWS's access-denied sentence naming the policy type that decided it:
+   * `with an explicit deny in a resource-based policy`, `because no resource-based policy allows
+   * the kms:Decrypt action`. https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+   */
+  reason?: string;
 }
+
+/** The policy types as AWS's access-denied messages name them. */
+const POLICY_TYPE: Record<PolicySource, string> = {
+  identity: 'identity-based policy',
+  resource: 'resource-based policy',
+  boundary: 'permissions boundary',
+  session: 'session policy',
+  grant: 'resource-based policy',
+};
+const explicitReason = (source: PolicySource) => `with an explicit deny in ${source === 'identity' ? 'an' : 'a'} ${POLICY_TYPE[source]}`;
+const implicitReason = (source: PolicySource, action: string) => `because no ${POLICY_TYPE[source]} allows the ${action} action`;
 
 /**
  * The root user of the bucket owner's account can always read, replace and delete the bucket
@@ -185,7 +202,12 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   const sessionAllows = session ? scan.allows(session, 'session') : p?.type !== 'FederatedUser';
   const resourceMatch = req.resourcePolicy ? scan.resourceAllows(req.resourcePolicy.document) : undefined;
   const grantMatch = req.grants?.length ? scan.grantAllows(req.grants) : undefined;
-  const result = (decision: EvaluationResult['decision']): EvaluationResult => ({ decision, matchedStatements: scan.matched });
+  const result = (decision: EvaluationResult['decision'], missing?: PolicySource): EvaluationResult => {
+    if (decision === 'allowed') return { decision, matchedStatements: scan.matched };
+    const denied = scan.matched.find((m) => m.effect === 'Deny');
+    const reason = decision === 'explicitDeny' ? explicitReason(denied?.source ?? 'identity') : implicitReason(missing ?? 'identity', req.action);
+    return { decision, matchedStatements: scan.matched, reason };
+  };
 
   // AWS-owned resources (`arn:aws:iam::aws:policy/...`) belong to no account: they are readable
   // as if they were the caller's own, never judged cross-account.
@@ -195,9 +217,11 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   if (isRoot && sameAccount && req.resourcePolicy?.kind === 'standard' && ROOT_BUCKET_POLICY_ACTIONS.has(scan.action)) return result('allowed');
   if (scan.deny) return result('explicitDeny');
   // Anonymous callers and AWS service principals have no policies of their own: only the resource side can allow.
-  if (!p || p.type === 'AWSService') return result(resourceMatch === 'direct' ? 'allowed' : 'implicitDeny');
+  if (!p || p.type === 'AWSService') return result(resourceMatch === 'direct' ? 'allowed' : 'implicitDeny', 'resource');
 
   const principalSide = identityAllows && boundaryAllows && sessionAllows;
+  // Which of the caller's own policies failed to allow, when they did.
+  const principalGap: PolicySource = !identityAllows ? 'identity' : !boundaryAllows ? 'boundary' : 'session';
   // A grant of the resource side to the caller itself, or to its role (within boundary and session policies).
   const directly = (m: PrincipalMatch | undefined) => m === 'direct' || (m === 'issuer' && boundaryAllows && sessionAllows);
   const viaAccount = (m: PrincipalMatch | undefined) => m !== undefined && principalSide;
@@ -206,14 +230,14 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
     // Cross-account: the resource side must name the caller (or its account) and the caller's own
     // policies must allow too. KMS grants stand on their own for the grantee.
     const allowed = viaAccount(resourceMatch) || directly(grantMatch) || viaAccount(grantMatch);
-    return result(allowed ? 'allowed' : 'implicitDeny');
+    return result(allowed ? 'allowed' : 'implicitDeny', resourceMatch || grantMatch ? principalGap : 'resource');
   }
   const explicitOnly = req.resourcePolicy !== undefined && req.resourcePolicy.kind !== 'standard';
   if (explicitOnly) {
     // The key policy must allow; naming the account delegates to the account's IAM policies.
     const allowed = directly(resourceMatch) || viaAccount(resourceMatch) || directly(grantMatch) || viaAccount(grantMatch);
-    return result(allowed ? 'allowed' : 'implicitDeny');
+    return result(allowed ? 'allowed' : 'implicitDeny', resourceMatch || grantMatch ? principalGap : 'resource');
   }
   const allowed = principalSide || directly(resourceMatch) || directly(grantMatch);
-  return result(allowed ? 'allowed' : 'implicitDeny');
+  return result(allowed ? 'allowed' : 'implicitDeny', principalGap);
 }

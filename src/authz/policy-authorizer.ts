@@ -30,7 +30,7 @@ export class PolicyAuthorizer implements Authorizer {
     const context = buildContextKeys(ctx, principal ? policies : undefined, await spec.conditions?.(ctx, input));
     // An operation that names no resource is evaluated against "*", never waved through.
     for (const resource of resources.length > 0 ? resources : ['*']) {
-      const { decision } = evaluate({
+      const { decision, reason } = evaluate({
         principal,
         action: spec.action,
         resource,
@@ -41,7 +41,11 @@ export class PolicyAuthorizer implements Authorizer {
         resourcePolicy,
         grants,
       });
-      if (decision !== 'allowed') return 'deny';
+      if (decision !== 'allowed') {
+        // The refusal names the action, resource and policy type that decided it, as AWS's does.
+        ctx.denial = { action: spec.action, resource, reason: reason! };
+        return 'deny';
+      }
     }
     for (const extra of (await spec.also?.(ctx, input)) ?? []) if ((await this.authorize(ctx, extra, input)) === 'deny') return 'deny';
     return 'allow';

@@ -103,10 +103,15 @@ export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
   ]);
   return {
     ListBuckets: { action: 's3:ListAllMyBuckets', resources: () => ['*'] },
-    CreateBucket: onBucket('s3:CreateBucket', (input) => ({
-      ...aclConditions(input),
-      ...present([['s3:LocationConstraint', input.CreateBucketConfiguration?.LocationConstraint], ['s3:x-amz-object-ownership', input.ObjectOwnership]]),
-    })),
+    CreateBucket: {
+      ...onBucket('s3:CreateBucket', (input) => ({
+        ...aclConditions(input),
+        ...present([['s3:LocationConstraint', input.CreateBucketConfiguration?.LocationConstraint], ['s3:x-amz-object-ownership', input.ObjectOwnership]]),
+      })),
+      // A bucket being created is the caller's own: an existing bucket of that name (another
+      // account's) and its policy don't decide; the name clash answers BucketAlreadyExists.
+      resourcePolicy: undefined,
+    },
     HeadBucket: onBucket('s3:ListBucket'),
     DeleteBucket: onBucket('s3:DeleteBucket'),
     GetBucketLocation: onBucket('s3:GetBucketLocation'),
