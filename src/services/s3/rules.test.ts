@@ -8,7 +8,7 @@ import { AwsError } from '../../errors.js';
 import type { RequestContext } from '../../server/context.js';
 import { aclFromRequest, cannedAcl, checkAclAllowed } from './acl.js';
 import { bucketArn, objectArn, s3Actions } from './actions.js';
-import type { BucketStore } from './bucket-store.js';
+import type { AclStores } from './acl-access.js';
 import { planChecksum } from './checksums.js';
 import { checkReadConditions, etagMatches, parseRange, writeCondition } from './conditional.js';
 import { checkCorsRules, preflight, responseCorsHeaders } from './cors.js';
@@ -16,7 +16,8 @@ import { checkBucketName, checkKey, isValidBucketName } from './names.js';
 import type { ObjectVersion } from './object-store.js';
 import { prefixEnd } from './object-store.js';
 import { urlEncode } from './ops/listing.js';
-import { checkBucketPolicy, isPublicPolicy } from './policy.js';
+import { checkBucketPolicy } from './policy.js';
+import { isPublicPolicy } from '../../authz/public-policy.js';
 import { checkTags, parseTaggingHeader } from './tagging.js';
 
 function code(fn: () => unknown): string {
@@ -216,7 +217,7 @@ describe('S3 rules', () => {
   });
 
   it('IAM actions: the real action, resource ARNs and condition keys per operation', () => {
-    const actions = s3Actions({} as BucketStore);
+    const actions = s3Actions({} as AclStores);
     const ctx = {} as RequestContext;
     assert.equal(actions.ListObjectsV2!.action, 's3:ListBucket');
     assert.equal(actions.HeadObject!.action, 's3:GetObject');
