@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeletePublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
+  CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, CreateMultipartUploadCommand, DeletePublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
   GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, ListBucketsCommand, PutBucketAclCommand, PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectAclCommand, PutObjectCommand, PutPublicAccessBlockCommand, S3Client,
   S3ServiceException, UploadPartCopyCommand, type PublicAccessBlockConfiguration,
@@ -62,7 +62,7 @@ describe('S3 ACLs, Object Ownership and Block Public Access', () => {
         {
           id: A,
           users: [
-            { name: 'reader', accessKeys: [keys.reader], inlinePolicies: inline({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acl-versions/*' }) },
+            { name: 'reader', accessKeys: [keys.reader], inlinePolicies: inline({ Effect: 'Allow', Action: ['s3:GetObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::acl-versions/*' }) },
             {
               name: 'copier', accessKeys: [keys.copier], inlinePolicies: inline(
                 { Effect: 'Allow', Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Resource: 'arn:aws:s3:::acl-dest/*' },
@@ -246,7 +246,7 @@ except Exception as e:
     assert.deepEqual([disabled.name, disabled.message, disabled.$metadata.httpStatusCode], ['AccessControlListNotSupported', 'The bucket does not allow ACLs', 400]);
   });
 
-  it('a version id needs the *Version* action: s3:GetObject alone does not read an older version', async () => {
+  it('a version id needs the *Version* action: s3:GetObject / s3:DeleteObject alone do not read or delete an older version', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'acl-versions' }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'acl-versions', VersioningConfiguration: { Status: 'Enabled' } }));
     const first = await s3.send(new PutObjectCommand({ Bucket: 'acl-versions', Key: 'doc', Body: 'v1' }));
@@ -255,6 +255,9 @@ except Exception as e:
     assert.equal(await (await reader.send(new GetObjectCommand({ Bucket: 'acl-versions', Key: 'doc' }))).Body!.transformToString(), 'v2');
     assert.equal((await failure(reader.send(new GetObjectCommand({ Bucket: 'acl-versions', Key: 'doc', VersionId: first.VersionId })))).name, 'AccessDenied');
     assert.equal((await failure(reader.send(new HeadObjectCommand({ Bucket: 'acl-versions', Key: 'doc', VersionId: first.VersionId })))).$metadata.httpStatusCode, 403);
+    // s3:DeleteObject removes the current version (a delete marker), not a named one.
+    assert.equal((await failure(reader.send(new DeleteObjectCommand({ Bucket: 'acl-versions', Key: 'doc', VersionId: first.VersionId })))).name, 'AccessDenied');
+    assert.equal((await reader.send(new DeleteObjectCommand({ Bucket: 'acl-versions', Key: 'doc' }))).DeleteMarker, true);
     // The owner's account root reads any version.
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'acl-versions', Key: 'doc', VersionId: first.VersionId }))).Body!.transformToString(), 'v1');
   });

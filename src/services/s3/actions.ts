@@ -23,6 +23,7 @@ export function objectArn(bucket: string, key: string): string {
 }
 
 type BucketInput = { Bucket: string };
+type DeleteInput = { Bucket: string; Delete: { Objects: Array<{ Key: string; VersionId?: string }> } };
 
 /** The spec of an object operation that has a *Version* variant for requests naming a version id. */
 function byVersion(spec: ActionSpec<ObjectInput>, versioned: string): ActionSpec<ObjectInput> {
@@ -105,6 +106,34 @@ export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
     resourcePolicy,
     acl: (ctx, input, act) => aclGrantees(stores, ctx, { bucket: input.Bucket, key: input.Key, versionId: input.VersionId }, act),
   });
+  /**
+   * DeleteObjects: s3:DeleteObject on each key, s3:DeleteObjectVersion on each key named with a
+   * version id (the plain keys are the main spec, the versioned ones an `also`).
+   */
+  const deleteObjects = (): ActionSpec<DeleteInput> => {
+    const split = (input: DeleteInput) => {
+      const plain = input.Delete.Objects.filter((o) => o.VersionId === undefined);
+      const versioned = input.Delete.Objects.filter((o) => o.VersionId !== undefined);
+      return { plain, versioned };
+    };
+    const arns = (input: DeleteInput, objects: DeleteInput['Delete']['Objects']) => objects.map((o) => objectArn(input.Bucket, o.Key));
+    const acl = (ctx: RequestContext, input: DeleteInput, act: string) => aclGrantees(stores, ctx, { bucket: input.Bucket }, act);
+    return {
+      action: 's3:DeleteObject',
+      actionFor: (_ctx, input) => (split(input).plain.length > 0 ? 's3:DeleteObject' : 's3:DeleteObjectVersion'),
+      resources: (_ctx, input) => {
+        const { plain, versioned } = split(input);
+        return arns(input, plain.length > 0 ? plain : versioned);
+      },
+      resourcePolicy,
+      acl,
+      also: async (_ctx, input) => {
+        const { plain, versioned } = split(input);
+        if (plain.length === 0 || versioned.length === 0) return [];
+        return [{ action: 's3:DeleteObjectVersion', resources: () => arns(input, versioned), resourcePolicy, acl }];
+      },
+    };
+  };
   /** Reading a copy's source: s3:GetObject (or GetObjectVersion) on it, under its bucket's policy and its ACL. */
   const readsCopySource = async (_ctx: RequestContext, input: { CopySource: string }): Promise<ActionSpec[]> => {
     const source = parseCopySource(input.CopySource);
@@ -176,12 +205,7 @@ export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
     GetObject: byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'),
     HeadObject: byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'),
     DeleteObject: byVersion(onObject('s3:DeleteObject'), 's3:DeleteObjectVersion'),
-    DeleteObjects: {
-      action: 's3:DeleteObject',
-      resources: (_ctx, input: { Bucket: string; Delete: { Objects: Array<{ Key: string }> } }) => input.Delete.Objects.map((o) => objectArn(input.Bucket, o.Key)),
-      resourcePolicy,
-      acl: (ctx, input: BucketInput, act) => aclGrantees(stores, ctx, { bucket: input.Bucket }, act),
-    },
+    DeleteObjects: deleteObjects(),
     GetObjectTagging: byVersion(onObject('s3:GetObjectTagging'), 's3:GetObjectVersionTagging'),
     PutObjectTagging: byVersion(onObject('s3:PutObjectTagging'), 's3:PutObjectVersionTagging'),
     DeleteObjectTagging: byVersion(onObject('s3:DeleteObjectTagging'), 's3:DeleteObjectVersionTagging'),
