@@ -246,6 +246,28 @@ except Exception as e:
     assert.deepEqual([disabled.name, disabled.message, disabled.$metadata.httpStatusCode], ['AccessControlListNotSupported', 'The bucket does not allow ACLs', 400]);
   });
 
+  it('with ACLs enabled, an object another account writes is its own: the bucket owner reads it only if the object ACL says so', async () => {
+    await aclBucket('acl-writers');
+    const aCanonical = (await s3.send(new ListBucketsCommand({}))).Owner!.ID!;
+    const bCanonical = (await client(keys.bRoot).send(new ListBucketsCommand({}))).Owner!.ID!;
+    await s3.send(new PutBucketAclCommand({ Bucket: 'acl-writers', GrantFullControl: `id="${aCanonical}"`, GrantWrite: `id="${bCanonical}"` }));
+    const b = client(keys.bRoot);
+    await b.send(new PutObjectCommand({ Bucket: 'acl-writers', Key: 'from-b.txt', Body: 'B keeps this' }));
+    await b.send(new PutObjectCommand({ Bucket: 'acl-writers', Key: 'from-b-shared.txt', Body: 'B shares this', ACL: 'bucket-owner-read' }));
+    const readAs = async (c: S3Client, Key: string) => (await c.send(new GetObjectCommand({ Bucket: 'acl-writers', Key }))).Body!.transformToString();
+
+    assert.equal(await readAs(b, 'from-b.txt'), 'B keeps this');
+    assert.equal((await failure(readAs(s3, 'from-b.txt'))).name, 'AccessDenied');
+    assert.equal(await readAs(s3, 'from-b-shared.txt'), 'B shares this');
+    // The bucket owner cannot grant what it does not own, but its policy can still deny.
+    await s3.send(new PutBucketPolicyCommand({
+      Bucket: 'acl-writers',
+      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: B }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::acl-writers/from-b.txt' }] }),
+    }));
+    assert.equal((await failure(readAs(b, 'from-b.txt'))).name, 'AccessDenied');
+    assert.equal(await readAs(b, 'from-b-shared.txt'), 'B shares this');
+  });
+
   it('a version id needs the *Version* action: s3:GetObject / s3:DeleteObject alone do not read or delete an older version', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'acl-versions' }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'acl-versions', VersioningConfiguration: { Status: 'Enabled' } }));

@@ -5,13 +5,14 @@
  * nothing under IgnorePublicAcls.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#permissions
  */
-import type { AclGrantee } from '../../authz/types.js';
+import { denyStatements } from '../../authz/public-policy.js';
+import type { AclGrantee, ResourcePolicy } from '../../authz/types.js';
 import type { Permission } from '../../generated/s3/shapes.js';
 import type { RequestContext } from '../../server/context.js';
 import { GROUPS, type Acl } from './acl.js';
-import type { BucketStore } from './bucket-store.js';
+import type { Bucket, BucketStore } from './bucket-store.js';
 import type { AccountDirectory } from './context.js';
-import type { ObjectStore } from './object-store.js';
+import type { ObjectStore, ObjectVersion } from './object-store.js';
 import { blockSettings } from './public-access.js';
 
 /** Which ACL an action is judged by, and the permission it needs there (FULL_CONTROL holds all). */
@@ -45,6 +46,34 @@ export interface AclStores {
   accounts: AccountDirectory;
 }
 
+/** The version an object action names (the current one without a version id); none for a delete marker. */
+async function targetVersion(stores: AclStores, bucket: Bucket, target: AclTarget): Promise<ObjectVersion | undefined> {
+  if (target.key === undefined) return undefined;
+  const version = target.versionId === undefined
+    ? await stores.objects.latest(bucket.name, target.key)
+    : await stores.objects.byVersion(bucket.name, target.key, target.versionId);
+  return version && !version.deleteMarker ? version : undefined;
+}
+
+/** Whether an action is judged by the object's ACL (and so in the object owner's context). */
+export function isObjectAclAction(action: string): boolean {
+  return NEEDS[action.toLowerCase()]?.on === 'object';
+}
+
+/**
+ * S3's object context: with ACLs enabled, an object another account wrote belongs to that
+ * account, and only its owner (or its ACL) can grant access to it; the bucket owner's policy can
+ * still deny. So the resource side becomes the object owner's, with the bucket policy's Deny
+ * statements alone. Under BucketOwnerEnforced the bucket owner owns everything: unchanged.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-auth-workflow-object-operation.html
+ */
+export async function objectContext(stores: AclStores, bucket: Bucket, target: AclTarget, policy: ResourcePolicy): Promise<ResourcePolicy> {
+  if (bucket.objectOwnership === 'BucketOwnerEnforced') return policy;
+  const version = await targetVersion(stores, bucket, target);
+  if (!version || version.ownerAccount === bucket.accountId) return policy;
+  return { kind: 'standard', accountId: version.ownerAccount, document: policy.document === '' ? '' : denyStatements(policy.document) };
+}
+
 /** The grantees of `target`'s ACL holding what `action` needs; [] when ACLs don't apply. */
 export async function aclGrantees(stores: AclStores, ctx: RequestContext, target: AclTarget, action: string): Promise<AclGrantee[]> {
   const need = NEEDS[action.toLowerCase()];
@@ -55,11 +84,8 @@ export async function aclGrantees(stores: AclStores, ctx: RequestContext, target
   if (need.on === 'bucket') {
     acl = bucket.acl;
   } else {
-    if (target.key === undefined) return [];
-    const version = target.versionId === undefined
-      ? await stores.objects.latest(bucket.name, target.key)
-      : await stores.objects.byVersion(bucket.name, target.key, target.versionId);
-    if (!version || version.deleteMarker) return [];
+    const version = await targetVersion(stores, bucket, target);
+    if (!version) return [];
     acl = version.acl;
   }
   const holding = acl.filter((g) => g.permission === need.permission || g.permission === 'FULL_CONTROL');

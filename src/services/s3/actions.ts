@@ -9,7 +9,8 @@
 import { isPublicPolicy, restrictPublicPolicy } from '../../authz/public-policy.js';
 import type { ActionSpec, ResourcePolicy } from '../../authz/types.js';
 import type { RequestContext } from '../../server/context.js';
-import { aclGrantees, type AclStores } from './acl-access.js';
+import { aclGrantees, isObjectAclAction, objectContext, type AclStores } from './acl-access.js';
+import type { Bucket } from './bucket-store.js';
 import { parseCopySource } from './copy-source.js';
 import { blockSettings } from './public-access.js';
 
@@ -78,9 +79,7 @@ function sseConditions(input: Record<string, unknown>): Conditions {
  */
 export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
   const { buckets } = stores;
-  const resourcePolicy = async (ctx: RequestContext, input: BucketInput): Promise<ResourcePolicy | undefined> => {
-    const bucket = await buckets.get(input.Bucket);
-    if (!bucket) return undefined;
+  const policyOf = async (ctx: RequestContext, bucket: Bucket): Promise<ResourcePolicy> => {
     // Always name the owner, even with no policy: S3 ARNs carry no account, and without it a
     // caller from another account would be judged as if the bucket were theirs. '' = no policy.
     let document = (await buckets.getConfig<string>(bucket.name, 'policy')) ?? '';
@@ -91,6 +90,16 @@ export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
       document = restrictPublicPolicy(document);
     }
     return { document, accountId: bucket.accountId, kind: 'standard' };
+  };
+  const resourcePolicy = async (ctx: RequestContext, input: BucketInput): Promise<ResourcePolicy | undefined> => {
+    const bucket = await buckets.get(input.Bucket);
+    return bucket ? policyOf(ctx, bucket) : undefined;
+  };
+  /** Reads and ACL operations on an existing object are judged in its owner's context (acl-access.ts). */
+  const objectPolicy = async (ctx: RequestContext, input: ObjectInput): Promise<ResourcePolicy | undefined> => {
+    const bucket = await buckets.get(input.Bucket);
+    if (!bucket) return undefined;
+    return objectContext(stores, bucket, { bucket: input.Bucket, key: input.Key, versionId: input.VersionId }, await policyOf(ctx, bucket));
   };
   const onBucket = (action: string, conditions?: (input: any) => Conditions): ActionSpec<BucketInput> => ({
     action,
@@ -103,7 +112,7 @@ export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
     action,
     resources: (_ctx, input) => [objectArn(input.Bucket, input.Key)],
     conditions: (_ctx, input) => ({ ...present([['s3:VersionId', input.VersionId]]), ...(conditions ? conditions(input) : {}) }),
-    resourcePolicy,
+    resourcePolicy: isObjectAclAction(action) ? objectPolicy : resourcePolicy,
     acl: (ctx, input, act) => aclGrantees(stores, ctx, { bucket: input.Bucket, key: input.Key, versionId: input.VersionId }, act),
   });
   /**
@@ -144,7 +153,7 @@ export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
       actionFor: (ctx) => read.actionFor!(ctx, target),
       resources: (ctx) => read.resources(ctx, target),
       conditions: (ctx) => read.conditions!(ctx, target),
-      resourcePolicy: (ctx) => resourcePolicy(ctx, target),
+      resourcePolicy: (ctx) => read.resourcePolicy!(ctx, target),
       acl: (ctx, _input, act) => read.acl!(ctx, target, act),
     }];
   };
