@@ -2,7 +2,7 @@ import type { Principal } from '../server/context.js';
 import { arnAccount, arnMatch, compileArnPattern, splitArn, wildcardMatch } from './arn.js';
 import { compilePolicy, type CompiledPolicy, type CompiledStatement } from './policy.js';
 import { matchPrincipal, notPrincipalApplies, type PrincipalMatch } from './principals.js';
-import type { GrantView, ResourcePolicy } from './types.js';
+import type { AclGrantee, GrantView, ResourcePolicy } from './types.js';
 import { resolveTemplate, type Lookup } from './variables.js';
 import { grantMatch } from './grants.js';
 
@@ -35,9 +35,11 @@ export interface EvaluationRequest {
   session?: string[];
   resourcePolicy?: ResourcePolicy;
   grants?: GrantView[];
+  /** ACL grantees holding the permission the action needs: they allow as the resource policy does. */
+  acl?: AclGrantee[];
 }
 
-export type PolicySource = 'identity' | 'resource' | 'boundary' | 'session' | 'grant';
+export type PolicySource = 'identity' | 'resource' | 'boundary' | 'session' | 'grant' | 'acl';
 
 export interface EvaluationResult {
   decision: 'allowed' | 'explicitDeny' | 'implicitDeny';
@@ -58,6 +60,7 @@ const POLICY_TYPE: Record<PolicySource, string> = {
   boundary: 'permissions boundary',
   session: 'session policy',
   grant: 'resource-based policy',
+  acl: 'resource-based policy',
 };
 const explicitReason = (source: PolicySource) => `with an explicit deny in ${source === 'identity' ? 'an' : 'a'} ${POLICY_TYPE[source]}`;
 const implicitReason = (source: PolicySource, action: string) => `because no ${POLICY_TYPE[source]} allows the ${action} action`;
@@ -182,6 +185,19 @@ class Scan {
   }
 }
 
+/**
+ * How an ACL grant names the caller: AllUsers anyone, AuthenticatedUsers any signed caller, both
+ * like a policy's `"Principal": "*"`; a canonical user id names an account, like its root ARN.
+ */
+function aclMatch(grantees: AclGrantee[], p: Principal | null): PrincipalMatch | undefined {
+  let best: PrincipalMatch | undefined;
+  for (const g of grantees) {
+    if (g.kind === 'AllUsers' || (g.kind === 'AuthenticatedUsers' && p !== null && p.type !== 'AWSService')) return 'direct';
+    if (g.kind === 'Account' && p !== null && p.type !== 'AWSService' && p.accountId === g.accountId) best = p.type === 'Root' ? 'direct' : 'account';
+  }
+  return best;
+}
+
 const STRENGTH: Record<PrincipalMatch, number> = { account: 1, issuer: 2, direct: 3 };
 
 function stronger(a: PrincipalMatch | undefined, b: PrincipalMatch): PrincipalMatch {
@@ -200,7 +216,11 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   const boundaryAllows = req.boundary === undefined || scan.allows([req.boundary], 'boundary');
   // Without session policies a role session keeps its role's permissions; a federated user has none.
   const sessionAllows = session ? scan.allows(session, 'session') : p?.type !== 'FederatedUser';
-  const resourceMatch = req.resourcePolicy ? scan.resourceAllows(req.resourcePolicy.document) : undefined;
+  const policyMatch = req.resourcePolicy ? scan.resourceAllows(req.resourcePolicy.document) : undefined;
+  // ACL grants allow as resource-policy statements do (they never deny).
+  const byAcl = req.acl?.length ? aclMatch(req.acl, p) : undefined;
+  if (byAcl) scan.matched.push({ source: 'acl', effect: 'Allow' });
+  const resourceMatch = byAcl ? stronger(policyMatch, byAcl) : policyMatch;
   const grantMatch = req.grants?.length ? scan.grantAllows(req.grants) : undefined;
   const result = (decision: EvaluationResult['decision'], missing?: PolicySource): EvaluationResult => {
     if (decision === 'allowed') return { decision, matchedStatements: scan.matched };

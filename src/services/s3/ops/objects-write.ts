@@ -8,7 +8,8 @@
 import type { Readable } from 'node:stream';
 import type { PutObjectOutput, PutObjectRequest } from '../../../generated/s3/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
-import { aclFromRequest, checkAclAllowed, privateAcl, type Acl } from '../acl.js';
+import { aclFromRequest, privateAcl, type Acl } from '../acl.js';
+import { checkAclWrite } from '../public-access.js';
 import type { BlobRef, WrittenBlob } from '../body.js';
 import type { Bucket } from '../bucket-store.js';
 import { checksumMembers, planChecksum, trailerChecksum, type ChecksumPlan, type StoredChecksum } from '../checksums.js';
@@ -45,7 +46,7 @@ export async function newVersionFields(deps: S3Deps, ctx: RequestContext, bucket
   const ownerId = await deps.accounts.canonicalId(ownerAccount);
   const bucketOwnerId = await deps.accounts.canonicalId(bucket.accountId);
   const acl = await aclFromRequest(input, ownerId, bucketOwnerId, (id) => deps.accounts.isKnown(id));
-  checkAclAllowed(acl, bucket.objectOwnership, bucketOwnerId);
+  await checkAclWrite(deps.buckets, bucket, acl, bucketOwnerId);
   return { acl: acl ?? privateAcl(ownerId), ownerAccount };
 }
 
