@@ -278,6 +278,7 @@ test('the console: roles, groups, an audit in the browser, MFA, a multipart uplo
 
     await ui.nav('Audit');
     await runAuditInPage();
+    await page.getByTestId('audit-denied').getByText(/could not be checked because this identity was refused a read/).waitFor();
     await filter('Status', 'ERROR');
     await filter('Service', 'iam');
     const rows = page.getByRole('table', { name: 'Findings' }).getByRole('row').filter({ hasText: /Could not be checked: \w+ failed: AccessDenied/ });

@@ -50,6 +50,8 @@ export function AuditPage({ session }: PageProps) {
     && (!filters.text || `${f.check.id} ${f.check.title} ${f.resource.name} ${f.message}`.toLowerCase().includes(filters.text.toLowerCase()))), [run, filters]);
   const services = useMemo(() => [...new Set((run?.findings ?? []).map((f) => f.check.service))].sort(), [run]);
   const counts = useMemo(() => (run ? summarize(run.findings) : undefined), [run]);
+  // Results this identity could not check because a read was refused: said up front, not left in the table.
+  const denied = useMemo(() => (run?.findings ?? []).filter((f) => f.status === 'ERROR' && /: (AccessDenied|AccessDeniedException|UnauthorizedOperation):/.test(f.message)).length, [run]);
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
 
   if (!caps) return <Loading label="Checking what this server offers…" />;
@@ -86,6 +88,7 @@ export function AuditPage({ session }: PageProps) {
             <Section title="Summary" id="audit-summary">
               <p className="stat-value" data-testid="audit-score" data-finished={run.finishedAt}>{total === undefined ? '—' : `${total}%`}</p>
               <p className="muted">passed of {run.findings.filter((f) => f.status === 'PASS' || f.status === 'FAIL').length} judged results · {run.findings.length} results from {run.checks.length} checks · {run.calls} API calls · {new Date(run.finishedAt).toLocaleString()}</p>
+              {denied > 0 && <p className="error-text" data-testid="audit-denied">{denied} result{denied === 1 ? '' : 's'} could not be checked because this identity was refused a read (AccessDenied): the score covers only what it could read.</p>}
               <p>{(['FAIL', 'PASS', 'MANUAL', 'ERROR'] as const).map((s) => <span key={s} className="legend-item"><Badge value={s} tone={STATUS_TONE[s]} /> {run.findings.filter((f) => f.status === s).length}</span>)}</p>
             </Section>
           </div>
@@ -134,7 +137,7 @@ export function AuditPage({ session }: PageProps) {
             <p>{open.check.risk}</p>
             <h3>Remediation</h3>
             <p data-testid="remediation">{open.check.remediation}</p>
-            {open.check.cli && <pre className="code wrap" aria-label="Remediation command">{open.check.cli}</pre>}
+            {open.check.cli && <pre className="code remediation-cli" aria-label="Remediation command">{open.check.cli}</pre>}
             <p><a href={open.check.url} target="_blank" rel="noreferrer noopener">Documentation</a></p>
           </div>
         )}
