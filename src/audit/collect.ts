@@ -19,7 +19,7 @@ export async function collectInventory(options: CollectOptions, progress: Progre
   const homeRegion = options.regions?.[0] ?? (await defaultRegion(options));
   const clients = new Clients(options, homeRegion);
   try {
-    return await collectWith(clients, { ...options, endpoint: options.endpoint }, progress);
+    return await collectWith(clients, options, progress);
   } finally {
     clients.destroy();
   }
