@@ -40,7 +40,8 @@ export class ConsoleBrowser {
     });
     const context = await browser.newContext({ viewport: VIEWPORTS.desktop, colorScheme: 'light', acceptDownloads: true });
     const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    // CI runs every test file at once on two cores: a busy machine, not a broken page, may take 15 s.
+    page.setDefaultTimeout(30_000);
     return new ConsoleBrowser(server, browser, page);
   }
 
