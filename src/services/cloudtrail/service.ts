@@ -1,11 +1,13 @@
 /**
  * Builds CloudTrail from the runtime: the event store and the recorder the gateway hands every
- * call to, the CloudTrail API, and the background jobs (the recorder's flush; trail delivery).
+ * call to, the CloudTrail API, and the background jobs (the recorder's flush; 90-day retention;
+ * trail delivery).
  */
 import type { ServiceBinding } from '../../server/gateway.js';
 import type { Background, Runtime } from '../../server/services.js';
 import type { CallRecorder } from '../../trail/recorder.js';
 import { TrailDelivery } from '../../trail/delivery.js';
+import { TrailRetention } from '../../trail/retention.js';
 import { trailSettings } from '../../trail/settings.js';
 import { SigningKeys } from '../../trail/signing-keys.js';
 import { TrailStore } from '../../trail/store.js';
@@ -38,7 +40,8 @@ export function buildCloudTrail(rt: Runtime, options: { s3?: ServiceBinding | ((
   const binding = options.s3;
   const s3 = binding && new S3TrailBuckets(typeof binding === 'function' ? binding : () => binding, rt.clock);
   const deps: CloudTrailDeps = { db: rt.db, clock: rt.clock, events, flush: () => writer.flush(), keys, buckets: s3 };
-  const background: Background[] = [writer];
+  // Retention after the recorder, so a clock advance writes pending events before it prunes.
+  const background: Background[] = [writer, new TrailRetention({ db: rt.db, sealer: rt.sealer, clock: rt.clock, log: rt.log, leader: rt.leader })];
   if (s3) background.push(new TrailDelivery({ db: rt.db, events, keys, sink: s3, clock: rt.clock, log: rt.log, settings, leader: rt.leader }));
   return {
     binding: { provider: new CloudTrailProvider(deps), actions: cloudtrailActions },
