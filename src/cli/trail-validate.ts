@@ -54,6 +54,11 @@ function s3Objects(s3: S3Client): ValidationObjects {
   };
 }
 
+/** awscli's display format: seconds, no fraction. */
+function display(t: Date | string): string {
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function line(r: ValidationResult): string {
   return `${r.kind}\ts3://${r.bucket}/${r.key}\t${r.invalid ? `INVALID: ${r.invalid}` : 'valid'}\n`;
 }
@@ -91,19 +96,19 @@ async function validate(opts: Options): Promise<number> {
       token = page.NextToken;
     } while (token);
 
-    const range = `${start.toISOString()} and ${end.toISOString()}`;
+    const range = `${display(start)} and ${display(end)}`;
     process.stdout.write(`Validating log files for trail ${opts.trailArn} between ${range}\n\n`);
     const report = await validateTrailLogs(s3Objects(s3), { accountId, bucket, prefix: prefix || undefined, start, end, publicKeys });
     for (const r of report.results) {
       if (r.invalid) process.stderr.write(line(r));
       else if (opts.verbose) process.stdout.write(line(r));
     }
-    process.stdout.write(`\nResults requested for ${start.toISOString()} to ${end.toISOString()}\n`);
+    process.stdout.write(`\nResults requested for ${display(start)} to ${display(end)}\n`);
     if (!report.found) {
-      process.stdout.write('No digest files found\n');
+      process.stdout.write('No digests found\n');
       return 0;
     }
-    process.stdout.write(`Results found for ${report.found.start} to ${report.found.end}:\n\n`);
+    process.stdout.write(`Results found for ${display(report.found.start)} to ${display(report.found.end)}:\n\n`);
     process.stdout.write(counts(report.results, 'Digest file', 'digest files'));
     process.stdout.write(counts(report.results, 'Log file', 'log files'));
     return report.results.some((r) => r.invalid) ? INVALID : 0;

@@ -44,4 +44,9 @@ export interface RequestContext {
    * kms:ViaService.
    */
   calledVia?: string[];
+  /**
+   * A service principal acting for a resource of a customer (CloudTrail delivering a trail's
+   * files): aws:SourceArn and aws:SourceAccount, which resource policies use against confused deputies.
+   */
+  source?: { arn: string; account: string };
 }

@@ -9,8 +9,9 @@
  *   moved elsewhere is refused);
  * - its `x-amz-meta-signature` must verify (SHA256withRSA) under the public key whose fingerprint
  *   it names, over AWS's string to sign (digest.ts), which covers the previous digest's signature;
- * - the previous digest it links to must exist, hash to `previousDigestHashValue` and carry the
- *   signature `previousDigestSignature` names: a deleted or swapped digest breaks the chain;
+ * - the previous digest it links to must exist (a deleted one is reported `not found`, as awscli
+ *   reports it), hash to `previousDigestHashValue` and carry the signature
+ *   `previousDigestSignature` names: a swapped digest breaks the chain;
  * - each log file it names must exist and its uncompressed SHA-256 equal `hashValue`.
  *
  * Where the objects come from (S3 through the SDK, or memory in tests) is the caller's business.
@@ -139,9 +140,14 @@ async function checkDigest(objects: ValidationObjects, o: ValidateOptions, key: 
   else if (!signature) report('signature verification failed: the object has no x-amz-meta-signature');
   else if (!verifyDigest(publicKey, toSign, signature)) report('signature verification failed');
   else {
-    const broken = await previousLink(objects, digest);
-    report(broken);
-    if (broken) return digest;
+    const link = await previousLink(objects, digest);
+    report(link === 'missing' ? undefined : link);
+    // As awscli reports a missing link of the chain: the absent digest itself, when in range.
+    const previousTime = digest.previousDigestS3Object ? digestKeyTime(digest.previousDigestS3Object) : undefined;
+    if (link === 'missing' && previousTime && previousTime >= o.start) {
+      results.push({ kind: 'Digest file', bucket: digest.previousDigestS3Bucket!, key: digest.previousDigestS3Object!, invalid: 'not found' });
+    }
+    if (link && link !== 'missing') return digest;
   }
   for (const file of digest.logFiles) {
     const log = await objects.get(file.s3Bucket, file.s3Object);
@@ -161,12 +167,15 @@ async function checkDigest(objects: ValidationObjects, o: ValidateOptions, key: 
   return digest;
 }
 
-/** Why the link to the previous digest is broken, or undefined when it holds (or there is none). */
+/**
+ * Why the link to the previous digest is broken ('missing': it is gone), or undefined when it
+ * holds (or there is none).
+ */
 async function previousLink(objects: ValidationObjects, digest: Digest): Promise<string | undefined> {
   if (digest.previousDigestSignature === null || !digest.previousDigestS3Bucket || !digest.previousDigestS3Object) return undefined;
   const where = `s3://${digest.previousDigestS3Bucket}/${digest.previousDigestS3Object}`;
   const previous = await objects.get(digest.previousDigestS3Bucket, digest.previousDigestS3Object);
-  if (!previous) return `previous digest file ${where} not found`;
+  if (!previous) return 'missing';
   let hash: string | undefined;
   try {
     hash = sha256Hex(gunzipSync(previous.body));
