@@ -162,7 +162,11 @@ describe('trail delivery, coffer trail validate and retention', () => {
     // CloudTrail's own data key requests are in the key owner's history, made by the service.
     const history = await ok('cloudtrail', 'lookup-events', '--lookup-attributes', 'AttributeKey=EventName,AttributeValue=GenerateDataKey');
     const made = (history.Events as Array<{ CloudTrailEvent: string }>).map((e) => JSON.parse(e.CloudTrailEvent));
-    assert.ok(made.some((e) => e.userIdentity.type === 'AWSService' && e.requestParameters.encryptionContext['aws:cloudtrail:arn'] === arn), JSON.stringify(made[0]));
+    const byTrail = made.find((e) => e.requestParameters.encryptionContext['aws:cloudtrail:arn'] === arn);
+    assert.ok(byTrail, JSON.stringify(made));
+    assert.deepEqual(byTrail.userIdentity, { type: 'AWSService', invokedBy: 'cloudtrail.amazonaws.com' });
+    assert.equal(byTrail.sourceIPAddress, 'cloudtrail.amazonaws.com');
+    assert.equal(byTrail.recipientAccountId, account);
   });
 
   it('coffer trail validate passes delivered files and catches an edited log file, a forged digest and a deleted digest', async () => {
