@@ -2,7 +2,7 @@
  * Trail delivery end to end, through aws-cli and Coffer's own CLI: the bucket and key policy checks
  * AWS makes before it accepts a trail or starts its logging; delivery written as
  * cloudtrail.amazonaws.com, so the bucket policy (with aws:SourceArn) is what lets it through;
- * SSE-KMS log files under the trail's key; `coffer trail validate` passing delivered files and
+ * SSE-KMS log files under the trail's key (digests SSE-S3, as AWS); `coffer trail validate` passing delivered files and
  * catching an edited log file, a forged digest and a deleted digest; and the 90-day retention of
  * event history, after which `coffer trail verify` still verifies the chain.
  *
@@ -43,7 +43,7 @@ function bucketPolicy(bucket: string, account: string, opts: { prefix?: string; 
 }
 
 /** The key policy AWS documents for a trail's KMS key: the account, and CloudTrail for one trail. */
-function keyPolicy(account: string, trailArn: string): string {
+function keyPolicy(account: string, trailArn: string, describe = true): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -52,6 +52,7 @@ function keyPolicy(account: string, trailArn: string): string {
         Sid: 'Allow CloudTrail to encrypt logs', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*',
         Condition: { StringEquals: { 'aws:SourceArn': trailArn }, StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${account}:trail/*` } },
       },
+      ...(describe ? [{ Sid: 'Allow CloudTrail to describe key', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey', Resource: '*' }] : []),
     ],
   });
 }
@@ -137,6 +138,10 @@ describe('trail delivery, coffer trail validate and retention', () => {
     assert.match((await aws('cloudtrail', 'create-trail', '--name', 'sealed', '--s3-bucket-name', bucket, '--s3-key-prefix', 'org', '--kms-key-id', key.KeyId)).stderr,
       /InsufficientEncryptionPolicyException/);
 
+    // Data keys alone are not enough: CloudTrail must be able to describe the key too.
+    await ok('kms', 'put-key-policy', '--key-id', key.KeyId, '--policy-name', 'default', '--policy', keyPolicy(account, arn, false));
+    assert.match((await aws('cloudtrail', 'create-trail', '--name', 'sealed', '--s3-bucket-name', bucket, '--s3-key-prefix', 'org', '--kms-key-id', key.KeyId)).stderr,
+      /InsufficientEncryptionPolicyException/);
     await ok('kms', 'put-key-policy', '--key-id', key.KeyId, '--policy-name', 'default', '--policy', keyPolicy(account, arn));
     const created = await ok('cloudtrail', 'create-trail', '--name', 'sealed', '--s3-bucket-name', bucket, '--s3-key-prefix', 'org',
       '--kms-key-id', key.KeyId, '--enable-log-file-validation');
@@ -151,10 +156,16 @@ describe('trail delivery, coffer trail validate and retention', () => {
     const digests = await keysUnder(bucket, `org/AWSLogs/${account}/CloudTrail-Digest/`);
     assert.equal(logs.length, 2, logs.join('\n'));
     assert.equal(digests.length, 2, digests.join('\n'));
-    for (const k of [...logs, ...digests]) {
+    for (const k of logs) {
       const head = await ok('s3api', 'head-object', '--bucket', bucket, '--key', k);
       assert.equal(head.ServerSideEncryption, 'aws:kms');
       assert.equal(head.SSEKMSKeyId, key.Arn);
+    }
+    // As AWS: "Digest files are encrypted with Amazon S3-managed encryption keys (SSE-S3)".
+    for (const k of digests) {
+      const head = await ok('s3api', 'head-object', '--bucket', bucket, '--key', k);
+      assert.equal(head.ServerSideEncryption, 'AES256');
+      assert.equal(head.SSEKMSKeyId, undefined);
     }
     await ok('s3api', 'get-object', '--bucket', bucket, '--key', logs[0]!, join(work, 'log.gz'));
     const records = JSON.parse(gunzipSync(await readFile(join(work, 'log.gz'))).toString()).Records as Array<Record<string, any>>;

@@ -1,7 +1,9 @@
 /**
  * The check AWS makes of a trail's KmsKeyId before it accepts the trail: the key must exist in the
  * trail's Region (KmsKeyNotFoundException) and its key policy must let `cloudtrail.amazonaws.com`
- * make data keys for the trail (InsufficientEncryptionPolicyException), under the request context
+ * describe the key and make data keys for the trail (InsufficientEncryptionPolicyException: "If
+ * cloudtrail.amazonaws.com is not granted those permissions in the key policy, you cannot create or
+ * update a trail", encrypting-cloudtrail-log-files-with-aws-kms.html), under the request context
  * delivery will have: aws:SourceArn / aws:SourceAccount naming the trail, the encryption context
  * `aws:cloudtrail:arn` (and S3's `aws:s3:arn`), S3 in between (kms:ViaService).
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
@@ -44,12 +46,15 @@ export class KmsTrailKeys implements TrailKeys {
       throw err;
     }
     if (!arn || arn.split(':')[3] !== region) throw trailErrors.kmsKeyNotFound(keyId);
-    const spec = actions.GenerateDataKey;
-    if (!spec) throw new Error('KMS declares no action for GenerateDataKey');
     const objects = `arn:aws:s3:::${bucket}/${keyPrefix ? `${keyPrefix}/` : ''}AWSLogs/${trail.accountId}/CloudTrail/`;
-    const input = { KeyId: arn, KeySpec: 'AES_256', EncryptionContext: { 'aws:cloudtrail:arn': trail.arn, 'aws:s3:arn': objects } };
-    if ((await this.authorizer.authorize(this.context(trail, 'GenerateDataKey'), spec, input)) !== 'allow') {
-      throw trailErrors.encryptionPolicy(bucket, arn);
+    const checks: Array<[string, object]> = [
+      ['DescribeKey', { KeyId: arn }],
+      ['GenerateDataKey', { KeyId: arn, KeySpec: 'AES_256', EncryptionContext: { 'aws:cloudtrail:arn': trail.arn, 'aws:s3:arn': objects } }],
+    ];
+    for (const [operation, input] of checks) {
+      const spec = actions[operation];
+      if (!spec) throw new Error(`KMS declares no action for ${operation}`);
+      if ((await this.authorizer.authorize(this.context(trail, operation), spec, input)) !== 'allow') throw trailErrors.encryptionPolicy(bucket, arn);
     }
   }
 }
