@@ -49,4 +49,9 @@ export interface RequestContext {
    * of AWS's sentence saying why (`because no resource-based policy allows the kms:Decrypt action`).
    */
   denial?: { action: string; resource: string; reason: string };
+  /**
+   * A service principal acting for a resource of a customer (CloudTrail delivering a trail's
+   * files): aws:SourceArn and aws:SourceAccount, which resource policies use against confused deputies.
+   */
+  source?: { arn: string; account: string };
 }
