@@ -138,6 +138,8 @@ describe('S3 multipart uploads', () => {
     const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: 'dir/assembled.bin', UploadId: uploadId, MultipartUpload: { Parts: completed } }));
     assert.equal(done.ETag, multipartEtag(parts));
     assert.equal(done.Key, 'dir/assembled.bin');
+    // Location is a URL the client can fetch: the endpoint it addressed, path style here.
+    assert.equal(done.Location, `${server.url}/${BUCKET}/dir%2Fassembled.bin`);
     // Objects uploaded without a checksum get a full-object CRC64NVME, as S3 computes.
     assert.equal(done.ChecksumCRC64NVME, await crc64Of(Buffer.concat(parts)));
     assert.equal(done.ChecksumType, 'FULL_OBJECT');

@@ -8,6 +8,8 @@ const synthetic = testModel('synthetic-query');
 
 test('escapeXml escapes markup, quotes and line breaks', () => {
   assert.equal(escapeXml(`a<b>&"c"'d'\n\t\r`), 'a&lt;b&gt;&amp;&quot;c&quot;&apos;d&apos;&#10;&#9;&#13;');
+  // Control characters never appear raw (a raw one makes the document unparseable).
+  assert.equal(escapeXml('k\u0000\u0001\u001f\u007fé'), 'k&#x0;&#x1;&#x1F;\u007fé');
 });
 
 test('scalars: timestamps per format, blobs base64, booleans, floats', () => {

@@ -14,10 +14,12 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 /**
  * Escape text or an attribute value. Line breaks and tabs become character references so they
- * survive both attribute normalization and parsers that trim text.
+ * survive both attribute normalization and parsers that trim text. Other control characters (an
+ * S3 key or marker may hold any of them) can't appear raw in XML 1.0: they become numeric
+ * references too, as S3 writes them (clients that need them exactly ask for encoding-type=url).
  */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"'\r\n\t]/g, (c) => ESCAPES[c]!);
+  return s.replace(/[&<>"'\x00-\x1f]/g, (c) => ESCAPES[c] ?? `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
 /** The text of a scalar of the shape `ref` points to. */

@@ -38,6 +38,8 @@ export interface RequestContext {
   receivedAt: Date;
   /** The request came over TLS (`aws:SecureTransport`). */
   secureTransport: boolean;
+  /** `https://host:port` as the client addressed the server (absent for calls Coffer makes itself). */
+  origin?: string;
   /**
    * Service principals that made this call on the caller's behalf, first to last (for example
    * `['s3.amazonaws.com']` when S3 calls KMS for an SSE-KMS object): aws:CalledVia, aws:ViaAWSService,

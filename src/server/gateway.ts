@@ -179,7 +179,7 @@ export class Gateway {
           if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
             throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*', ctx.denial);
           }
-          const bucketUrl = `${'encrypted' in req.socket ? 'https' : 'http'}://${host}${rawPath}`;
+          const bucketUrl = `${ctx.origin}${rawPath}`;
           const response = await provider.postObject(ctx, input, form, authed.auth, bucketUrl);
           Object.assign(response.headers, { 'x-amz-request-id': requestId, 'x-amz-id-2': hostId });
           if (headers.origin) Object.assign(response.headers, await provider.corsResponseHeaders?.(bucket, 'POST', headers.origin));
@@ -322,13 +322,15 @@ function callContext(
   req: IncomingMessage, headers: Record<string, string>,
   call: Pick<RequestContext, 'requestId' | 'service' | 'operation' | 'region' | 'receivedAt'>, principal: Principal | null,
 ): RequestContext {
+  const secure = !!req.socket && 'encrypted' in req.socket;
   return {
     ...call,
     accountId: principal?.accountId ?? '',
     principal,
     sourceIp: req.socket?.remoteAddress ?? '',
     userAgent: headers['user-agent'] ?? '',
-    secureTransport: !!req.socket && 'encrypted' in req.socket,
+    secureTransport: secure,
+    origin: headers.host ? `${secure ? 'https' : 'http'}://${headers.host}` : undefined,
   };
 }
 

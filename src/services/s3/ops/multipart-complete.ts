@@ -87,11 +87,11 @@ async function objectChecksum(upload: Upload, chosen: UploadPart[], input: Compl
 }
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html */
-export async function completeMultipartUpload(deps: S3Deps, _ctx: RequestContext, input: CompleteMultipartUploadRequest): Promise<CompleteMultipartUploadOutput> {
+export async function completeMultipartUpload(deps: S3Deps, ctx: RequestContext, input: CompleteMultipartUploadRequest): Promise<CompleteMultipartUploadOutput> {
   const bucket = await requireBucket(deps, input.Bucket, input.ExpectedBucketOwner);
   const listed = listedParts(input);
   const upload = await deps.uploads.get(bucket.name, input.Key, input.UploadId);
-  if (!upload || upload.initiated < bucket.createdAt) return answerAgain(deps, bucket, input, listed);
+  if (!upload || upload.initiated < bucket.createdAt) return answerAgain(deps, ctx, bucket, input, listed);
   const check = writeCondition(input.IfMatch, input.IfNoneMatch, input.Key);
   const stored = new Map((await deps.uploads.parts(upload.uploadId, 0, 10_000)).map((p) => [p.partNumber, p] as const));
   let chosen: UploadPart[];
@@ -100,7 +100,7 @@ export async function completeMultipartUpload(deps: S3Deps, _ctx: RequestContext
   } catch (err) {
     // Parts missing because a concurrent Complete (or Abort, perhaps on another node) retired the
     // upload between the two reads above: answered as for an upload no longer in progress.
-    if (!(await deps.uploads.get(bucket.name, input.Key, input.UploadId))) return answerAgain(deps, bucket, input, listed);
+    if (!(await deps.uploads.get(bucket.name, input.Key, input.UploadId))) return answerAgain(deps, ctx, bucket, input, listed);
     throw err;
   }
   const size = chosen.reduce((n, p) => n + p.size, 0);
@@ -119,7 +119,7 @@ export async function completeMultipartUpload(deps: S3Deps, _ctx: RequestContext
   const chosenIds = new Set(chosen.map((p) => p.blobId));
   await collectGarbage(deps, [...garbage, ...[...stored.values()].filter((p) => !chosenIds.has(p.blobId)).map((p) => p.blobId)]);
   return {
-    Location: `/${bucket.name}/${encodeURIComponent(upload.key)}`,
+    Location: objectLocation(ctx, bucket.name, upload.key),
     Bucket: bucket.name, Key: upload.key, ETag: quoteEtag(version.etag),
     ...checksumMembers(version.checksum),
     VersionId: reportedVersionId(bucket, version),
@@ -128,15 +128,26 @@ export async function completeMultipartUpload(deps: S3Deps, _ctx: RequestContext
 }
 
 /**
+ * The object's URL as the client addresses the server: virtual-hosted style when it named the
+ * bucket in the host, else path style, as S3's Location is a URL clients can fetch.
+ */
+function objectLocation(ctx: RequestContext, bucket: string, key: string): string {
+  const path = `/${encodeURIComponent(key)}`;
+  if (!ctx.origin) return `/${bucket}${path}`;
+  const host = new URL(ctx.origin).hostname;
+  return host.startsWith(`${bucket}.`) ? `${ctx.origin}${path}` : `${ctx.origin}/${bucket}${path}`;
+}
+
+/**
  * An upload no longer in progress: if this request's parts made the object the upload became, and
  * that object is still there, S3 answers the same again (clients retry Completes); else NoSuchUpload.
  */
-async function answerAgain(deps: S3Deps, bucket: Bucket, input: CompleteMultipartUploadRequest, listed: ReturnType<typeof listedParts>): Promise<CompleteMultipartUploadOutput> {
+async function answerAgain(deps: S3Deps, ctx: RequestContext, bucket: Bucket, input: CompleteMultipartUploadRequest, listed: ReturnType<typeof listedParts>): Promise<CompleteMultipartUploadOutput> {
   const made = await deps.uploads.completedAs(objectIdFor(input.UploadId));
   const etag = multipartEtag(listed.map((p) => Buffer.from(unquote(p.ETag), 'hex')));
   if (!made || made.bucket !== bucket.name || made.key !== input.Key || made.etag !== etag) throw noSuchUpload(input.UploadId);
   return {
-    Location: `/${bucket.name}/${encodeURIComponent(made.key)}`,
+    Location: objectLocation(ctx, bucket.name, made.key),
     Bucket: bucket.name, Key: made.key, ETag: quoteEtag(made.etag),
     ...checksumMembers(made.checksum),
     VersionId: bucket.versioning === null ? undefined : made.versionId,
