@@ -19,6 +19,7 @@ import {
   type Updateable,
 } from 'kysely';
 import type { PrincipalType } from '../server/context.js';
+import { withStatementCache } from './statement-cache.js';
 import * as identity from './migrations/0001-identity.js';
 import * as kms from './migrations/0002-kms.js';
 import * as s3 from './migrations/0003-s3.js';
@@ -125,7 +126,7 @@ export async function openSqlite(file: string): Promise<Db> {
     sqlite.close();
     throw err;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
 /**
