@@ -194,8 +194,10 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   const sameAccount = p !== null && p.accountId === owner;
   if (isRoot && sameAccount && req.resourcePolicy?.kind === 'standard' && ROOT_BUCKET_POLICY_ACTIONS.has(scan.action)) return result('allowed');
   if (scan.deny) return result('explicitDeny');
-  // Anonymous callers and AWS service principals have no policies of their own: only the resource side can allow.
-  if (!p || p.type === 'AWSService') return result(resourceMatch === 'direct' ? 'allowed' : 'implicitDeny');
+  // Anonymous callers and AWS service principals have no policies of their own: only the resource
+  // side (a resource policy or a KMS grant naming the service) can allow.
+  if (!p) return result(resourceMatch === 'direct' ? 'allowed' : 'implicitDeny');
+  if (p.type === 'AWSService') return result(resourceMatch === 'direct' || grantMatch === 'direct' ? 'allowed' : 'implicitDeny');
 
   const principalSide = identityAllows && boundaryAllows && sessionAllows;
   // A grant of the resource side to the caller itself, or to its role (within boundary and session policies).

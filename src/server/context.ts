@@ -44,4 +44,11 @@ export interface RequestContext {
    * kms:ViaService.
    */
   calledVia?: string[];
+  /**
+   * The resource on whose behalf an AWS service principal makes this call (CloudTrail delivering a
+   * trail's logs): aws:SourceArn and aws:SourceAccount, which key and bucket policies and grants'
+   * SourceArn constraints check against confused deputies.
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+   */
+  source?: { arn: string; account: string };
 }

@@ -46,6 +46,8 @@ export class S3TrailBuckets implements TrailBuckets, TrailObjectSink {
       requestId: randomBytes(8).toString('hex').toUpperCase(), service: 's3', operation,
       region: trailArn.split(':')[3] ?? 'us-east-1', accountId: '', principal: CLOUDTRAIL_PRINCIPAL,
       sourceIp: 'cloudtrail.amazonaws.com', userAgent: 'cloudtrail.amazonaws.com', receivedAt: this.clock.now(), secureTransport: true,
+      // On behalf of the trail: what the KMS calls of an SSE-KMS delivery are authorized with too.
+      ...(trailArn ? { source: { arn: trailArn, account: trailArn.split(':')[4] ?? '' } } : {}),
     };
   }
 
