@@ -1,7 +1,7 @@
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from './node-sha256.js';
 import { medianOf3, runLoad, type LoadResult, type PreparedRequest } from './load.js';
 
 /**
@@ -56,7 +56,7 @@ async function prepare(o: KmsBenchOptions, region: string): Promise<Array<{ name
 /** Runs the KMS scenarios; the caller starts Coffer and the echo server and writes the report. */
 export async function kmsScenarios(o: KmsBenchOptions): Promise<KmsBenchRow[]> {
   const region = o.region ?? 'us-east-1';
-  const signer = new SignatureV4({ service: 'kms', region, sha256: Sha256, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey } });
+  const signer = new SignatureV4({ service: 'kms', region, sha256: NodeSha256, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey } });
   const request = (base: string, target: string, body: string) => async (): Promise<PreparedRequest> => {
     const url = new URL(base);
     const signed = await signer.sign(new HttpRequest({

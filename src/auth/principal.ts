@@ -2,7 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sealer } from '../crypto/root-key.js';
 import { AwsError } from '../errors.js';
 import type { Principal, PrincipalType } from '../server/context.js';
-import type { Db } from '../store/database.js';
+import { CompiledQuery } from 'kysely';
+import type { AccessKeyRow, Db } from '../store/database.js';
 import type { Protocol } from './auth-errors.js';
 
 /** What an access key id resolves to: the secret to check the signature with, and who signs. */
@@ -60,6 +61,9 @@ export function sessionTokenError(failure: SessionTokenFailure, protocol: Protoc
 }
 
 const TOKEN_KEY_META = 'sts_session_token_key';
+/** How long an opened secret is reused while its sealed form in the store is unchanged. */
+const OPENED_SECRET_TTL_MS = 5 * 60_000;
+const OPENED_SECRET_MAX = 10_000;
 /** AWS records a key's last use at most once per 15 minutes. */
 const LAST_USED_SPAN_MS = 15 * 60_000;
 
@@ -107,21 +111,42 @@ export class CredentialResolver {
   private readonly tokens: SessionTokens;
   /** When this process last recorded each key's use (bounded; cleared when full). */
   private readonly recentUses = new Map<string, number>();
+  /**
+   * Secrets opened recently, by access key id, with the sealed bytes they came from. The row is
+   * still read on every request (a deactivated, deleted or re-sealed key is seen at once); only the
+   * root-key open is skipped while the sealed bytes are the same.
+   */
+  private readonly opened = new Map<string, { sealed: Buffer; secret: string; expires: number }>();
+  /** The access-key lookup, compiled once for the database in use; each request binds its key id. */
+  private readonly accessKeyQuery: CompiledQuery;
 
   constructor(private readonly db: Db, private readonly sealer: Sealer, private readonly clock: { now(): Date } = { now: () => new Date() }) {
     this.tokens = new SessionTokens(db, sealer);
+    this.accessKeyQuery = db.selectFrom('access_keys').selectAll().where('access_key_id', '=', '').compile();
+  }
+
+  /** The secret sealed as `sealed` under `aad`, opened at most once per {@link OPENED_SECRET_TTL_MS}. */
+  private openSecret(accessKeyId: string, aad: string, sealed: Buffer): string {
+    const now = performance.now();
+    const hit = this.opened.get(accessKeyId);
+    if (hit && hit.expires > now && hit.sealed.equals(sealed)) return hit.secret;
+    const secret = this.sealer.open(aad, sealed).toString('utf8');
+    this.opened.delete(accessKeyId);
+    this.opened.set(accessKeyId, { sealed: Buffer.from(sealed), secret, expires: now + OPENED_SECRET_TTL_MS });
+    if (this.opened.size > OPENED_SECRET_MAX) this.opened.delete(this.opened.keys().next().value!);
+    return secret;
   }
 
   /** Throws {@link SessionTokenError} when a session token is missing, wrong, or expired. */
   async resolve(accessKeyId: string, sessionToken?: string): Promise<Credential | undefined> {
-    const row = await this.db.selectFrom('access_keys').selectAll().where('access_key_id', '=', accessKeyId).executeTakeFirst();
+    const { rows } = await this.db.executeQuery<AccessKeyRow>(CompiledQuery.raw(this.accessKeyQuery.sql, [accessKeyId]));
+    const row = rows[0];
     if (row) {
       // A session token makes sense only with temporary credentials.
       if (sessionToken !== undefined) throw new SessionTokenError('invalid');
-      const secret = this.sealer.open(secretAad(row.access_key_id), Buffer.from(row.secret_sealed));
       const type = row.principal_type as PrincipalType;
       return {
-        secretAccessKey: secret.toString('utf8'),
+        secretAccessKey: this.openSecret(row.access_key_id, secretAad(row.access_key_id), Buffer.from(row.secret_sealed)),
         active: row.status === 'Active',
         principal: {
           type,
@@ -164,9 +189,8 @@ export class CredentialResolver {
     if (!s) return undefined;
     if (sessionToken === undefined || !(await this.tokens.matches(sessionToken, s.token_hmac))) throw new SessionTokenError('invalid');
     if (this.clock.now().getTime() >= new Date(s.expires_at).getTime()) throw new SessionTokenError('expired');
-    const secret = this.sealer.open(sessionSecretAad(accessKeyId), Buffer.from(s.secret_sealed));
     return {
-      secretAccessKey: secret.toString('utf8'),
+      secretAccessKey: this.openSecret(accessKeyId, sessionSecretAad(accessKeyId), Buffer.from(s.secret_sealed)),
       active: true,
       principal: {
         type: s.principal_type,

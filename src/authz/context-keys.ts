@@ -60,6 +60,10 @@ export function requestContextKeys(ctx: RequestContext, keys: ContextKeys = {}):
   keys['aws:RequestedRegion'] = ctx.region;
   if (ctx.sourceIp) keys['aws:SourceIp'] = normalizeSourceIp(ctx.sourceIp);
   if (ctx.userAgent) keys['aws:UserAgent'] = ctx.userAgent;
+  if (ctx.source) {
+    keys['aws:SourceArn'] = ctx.source.arn;
+    keys['aws:SourceAccount'] = ctx.source.account;
+  }
   const via = ctx.calledVia ?? [];
   keys['aws:ViaAWSService'] = String(via.length > 0);
   if (via.length > 0) {

@@ -236,8 +236,10 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   const sameAccount = p !== null && p.accountId === owner;
   if (isRoot && sameAccount && req.resourcePolicy?.kind === 'standard' && ROOT_BUCKET_POLICY_ACTIONS.has(scan.action)) return result('allowed');
   if (scan.deny) return result('explicitDeny');
-  // Anonymous callers and AWS service principals have no policies of their own: only the resource side can allow.
-  if (!p || p.type === 'AWSService') return result(resourceMatch === 'direct' ? 'allowed' : 'implicitDeny', 'resource');
+  // Anonymous callers and AWS service principals have no policies of their own: only the resource
+  // side (a resource policy or a KMS grant naming the service) can allow.
+  if (!p) return result(resourceMatch === 'direct' ? 'allowed' : 'implicitDeny', 'resource');
+  if (p.type === 'AWSService') return result(resourceMatch === 'direct' || grantMatch === 'direct' ? 'allowed' : 'implicitDeny', 'resource');
 
   const principalSide = identityAllows && boundaryAllows && sessionAllows;
   // Which of the caller's own policies failed to allow, when they did.

@@ -3,9 +3,12 @@ import { matchPrincipal, normalizeAwsPrincipal, type PrincipalMatch, type Princi
 import type { GrantView } from './types.js';
 
 /**
- * KMS grants: each allows its grant operations on its key to its grantee principal, never denies,
- * and may require the request's encryption context to equal (EncryptionContextEquals) or include
- * (EncryptionContextSubset) given pairs, compared case-sensitively.
+ * KMS grants: each allows its grant operations on its key to its grantee principal (an AWS
+ * principal, or a service principal such as `cloudtrail.amazonaws.com`), never denies, and may
+ * require the request's encryption context to equal (EncryptionContextEquals) or include
+ * (EncryptionContextSubset) given pairs, compared case-sensitively, and the call to be made on
+ * behalf of a given resource (SourceArn: the request's aws:SourceArn, which only calls an AWS
+ * service makes for a resource carry).
  * https://docs.aws.amazon.com/kms/latest/developerguide/grants.html
  * https://docs.aws.amazon.com/kms/latest/developerguide/create-grant-overview.html#grant-constraints
  */
@@ -14,8 +17,15 @@ import type { GrantView } from './types.js';
 const NO_CONTEXT = new Set(['kms:describekey', 'kms:retiregrant']);
 const CONTEXT_PREFIX = 'kms:encryptioncontext:';
 
-function setOf(arn: string): PrincipalSet {
-  return { any: false, aws: new Set([normalizeAwsPrincipal(arn)]), service: new Set(), federated: new Set(), canonicalUser: new Set() };
+/** The principal set of a grant's grantee or retiring principal: an AWS principal or a service principal. */
+function setOf(aws: string | undefined, service: string | undefined): PrincipalSet {
+  return {
+    any: false,
+    aws: new Set(aws === undefined ? [] : [normalizeAwsPrincipal(aws)]),
+    service: new Set(service === undefined ? [] : [service]),
+    federated: new Set(),
+    canonicalUser: new Set(),
+  };
 }
 
 /**
@@ -30,6 +40,14 @@ function requestEncryptionContext(context: Record<string, string | string[]>): M
     }
   }
   return ec;
+}
+
+/** A SourceArn constraint holds only for a call made on behalf of exactly that resource. */
+function sourceArnMet(g: GrantView, context: Record<string, string | string[]>): boolean {
+  const want = g.constraints?.SourceArn;
+  if (want === undefined) return true;
+  const entry = Object.entries(context).find(([k]) => k.toLowerCase() === 'aws:sourcearn');
+  return entry !== undefined && entry[1] === want;
 }
 
 function constraintsMet(g: GrantView, context: Record<string, string | string[]>): boolean {
@@ -52,12 +70,12 @@ function constraintsMet(g: GrantView, context: Record<string, string | string[]>
  */
 export function grantMatch(g: GrantView, principal: Principal | null, action: string, context: Record<string, string | string[]>): PrincipalMatch | undefined {
   if (!principal) return undefined;
-  if (action === 'kms:retiregrant' && g.retiringPrincipal) {
-    const how = matchPrincipal(setOf(g.retiringPrincipal), principal);
+  if (action === 'kms:retiregrant' && (g.retiringPrincipal || g.retiringServicePrincipal)) {
+    const how = matchPrincipal(setOf(g.retiringPrincipal, g.retiringServicePrincipal), principal);
     if (how) return how;
   }
   if (!g.operations.some((op) => `kms:${op.toLowerCase()}` === action)) return undefined;
-  const how = matchPrincipal(setOf(g.granteePrincipal), principal);
-  if (!how) return undefined;
+  const how = matchPrincipal(setOf(g.granteePrincipal, g.granteeServicePrincipal), principal);
+  if (!how || !sourceArnMet(g, context)) return undefined;
   return NO_CONTEXT.has(action) || constraintsMet(g, context) ? how : undefined;
 }

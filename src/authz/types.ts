@@ -58,10 +58,19 @@ export type AclGrantee = { kind: 'AllUsers' } | { kind: 'AuthenticatedUsers' } |
 /** What the authorizer needs of a KMS grant. */
 export interface GrantView {
   grantId: string;
-  granteePrincipal: string;
+  /** An AWS principal's ARN (or account id); a grant names this or a service principal. */
+  granteePrincipal?: string;
+  /** A service principal (`cloudtrail.amazonaws.com`) as grantee (GranteeServicePrincipal). */
+  granteeServicePrincipal?: string;
   retiringPrincipal?: string;
+  retiringServicePrincipal?: string;
   operations: string[];
-  constraints?: { EncryptionContextEquals?: Record<string, string>; EncryptionContextSubset?: Record<string, string> };
+  constraints?: {
+    EncryptionContextEquals?: Record<string, string>;
+    EncryptionContextSubset?: Record<string, string>;
+    /** The call must be made on behalf of this resource (its aws:SourceArn). */
+    SourceArn?: string;
+  };
 }
 
 /** The decision for one request, made in the gateway and nowhere else. */

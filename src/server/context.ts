@@ -52,8 +52,10 @@ export interface RequestContext {
    */
   denial?: { action: string; resource: string; reason: string };
   /**
-   * A service principal acting for a resource of a customer (CloudTrail delivering a trail's
-   * files): aws:SourceArn and aws:SourceAccount, which resource policies use against confused deputies.
+   * The resource on whose behalf an AWS service principal makes this call (CloudTrail delivering a
+   * trail's logs): aws:SourceArn and aws:SourceAccount, which key and bucket policies and grants'
+   * SourceArn constraints check against confused deputies.
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
    */
   source?: { arn: string; account: string };
 }

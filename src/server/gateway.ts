@@ -89,7 +89,8 @@ export class Gateway {
     const receivedAt = this.now();
     const isS3Style = !req.headers['x-amz-target'];
     const requestId = isS3Style ? randomBytes(8).toString('hex').toUpperCase() : randomUUID();
-    const hostId = randomBytes(32).toString('base64');
+    // x-amz-id-2: only S3 (REST-XML) answers and events carry it.
+    const hostId = isS3Style ? randomBytes(32).toString('base64') : '';
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);

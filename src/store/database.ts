@@ -19,6 +19,8 @@ import {
   type Updateable,
 } from 'kysely';
 import type { PrincipalType } from '../server/context.js';
+import { registerSqliteFile } from './deferred-sync.js';
+import { withStatementCache } from './statement-cache.js';
 import * as identity from './migrations/0001-identity.js';
 import * as kms from './migrations/0002-kms.js';
 import * as s3 from './migrations/0003-s3.js';
@@ -125,7 +127,9 @@ export async function openSqlite(file: string): Promise<Db> {
     sqlite.close();
     throw err;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  if (!inMemory) registerSqliteFile(db, file);
+  return db;
 }
 
 /**

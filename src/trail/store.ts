@@ -6,6 +6,7 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { Sealer } from '../crypto/root-key.js';
 import type { Database, Db } from '../store/database.js';
+import { withDeferredSync } from '../store/deferred-sync.js';
 import { lockInTransaction } from '../store/postgres/locks.js';
 import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, sealHead } from './chain.js';
 import type { TrailEvent } from './event.js';
@@ -70,7 +71,8 @@ export class TrailStore {
    */
   async append(events: TrailEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db.transaction().execute(async (tx) => {
+    // Off the request path already; the commit's fsync is kept off the event loop too (deferred-sync.ts).
+    await withDeferredSync(this.db, (db) => db.transaction().execute(async (tx) => {
       await lockInTransaction(tx, 'coffer:trail-chain');
       // Retention may have removed every event: the chain then goes on from the sealed head.
       const head = await tx.selectFrom('trail_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
@@ -103,7 +105,7 @@ export class TrailStore {
         .values({ name: EVENTS_CHECKPOINT, seq, hash: prev, sealed })
         .onConflict((oc) => oc.column('name').doUpdateSet({ seq, hash: prev, sealed }))
         .execute();
-    });
+    }));
   }
 
   /** The newest seq (0 when the history is empty). */

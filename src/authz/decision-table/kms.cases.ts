@@ -12,6 +12,14 @@ function grant(grantee: string, operations: string[], extra: Partial<GrantView> 
   return { grantId: `grant-${operations.join('-')}`, granteePrincipal: grantee, operations, ...extra };
 }
 
+const TRAIL = `arn:aws:cloudtrail:us-east-1:${A}:trail/audit`;
+const CLOUDTRAIL = { type: 'AWSService' as const, accountId: '', arn: 'cloudtrail.amazonaws.com', principalId: 'cloudtrail.amazonaws.com' };
+
+/** A grant to CloudTrail for one trail, as CreateGrant requires it (GranteeServicePrincipal + SourceArn). */
+function serviceGrant(operations: string[], sourceArn: string, extra: Partial<GrantView> = {}): GrantView {
+  return { grantId: `service-grant-${operations.join('-')}`, granteeServicePrincipal: 'cloudtrail.amazonaws.com', operations, constraints: { SourceArn: sourceArn }, retiringPrincipal: `arn:aws:iam::${A}:root`, ...extra };
+}
+
 export const kmsCases: Case[] = [
   c('default key policy: IAM policy allows', DOC.kmsDefault, 'allowed', { ...decrypt, identity: [ALLOW_DECRYPT_KEY], resourcePolicy: defaultKeyPolicy(A) }),
   c('default key policy: no IAM policy allows (Alice is denied)', DOC.kmsNoIam, 'implicitDeny', { ...decrypt, resourcePolicy: defaultKeyPolicy(A) }),
@@ -55,6 +63,16 @@ export const kmsCases: Case[] = [
   c('grant to a role allows its sessions', DOC.kmsGrantee, 'allowed', { ...decrypt, principal: session, resourcePolicy: defaultKeyPolicy(A), grants: [grant(ROLE, ['Decrypt'])] }),
   c('grant to an assumed-role session ARN allows that session', DOC.kmsGrantee, 'allowed', { ...decrypt, principal: session, resourcePolicy: defaultKeyPolicy(A), grants: [grant(session.arn, ['Decrypt'])] }),
   c('grant to a principal in another account', DOC.kmsGrantee, 'allowed', { ...decrypt, principal: carol, resourcePolicy: defaultKeyPolicy(A), grants: [grant(carol.arn, ['Decrypt'])] }),
+  // Grants to a service principal (GranteeServicePrincipal) with their SourceArn constraint.
+  c('service grant: the service acting for the named resource is allowed', DOC.kmsGrantee, 'allowed', { action: 'kms:GenerateDataKey', resource: KEY, principal: CLOUDTRAIL, context: { 'aws:SourceArn': TRAIL }, resourcePolicy: defaultKeyPolicy(A), grants: [serviceGrant(['GenerateDataKey'], TRAIL)] }),
+  c('service grant: acting for another resource is not allowed', DOC.kmsGrantee, 'implicitDeny', { action: 'kms:GenerateDataKey', resource: KEY, principal: CLOUDTRAIL, context: { 'aws:SourceArn': `${TRAIL}-other` }, resourcePolicy: defaultKeyPolicy(A), grants: [serviceGrant(['GenerateDataKey'], TRAIL)] }),
+  c('service grant: without aws:SourceArn the SourceArn constraint fails', DOC.kmsGrantee, 'implicitDeny', { action: 'kms:GenerateDataKey', resource: KEY, principal: CLOUDTRAIL, resourcePolicy: defaultKeyPolicy(A), grants: [serviceGrant(['GenerateDataKey'], TRAIL)] }),
+  c('service grant: another service is not the grantee', DOC.kmsGrantee, 'implicitDeny', { action: 'kms:GenerateDataKey', resource: KEY, principal: { ...CLOUDTRAIL, arn: 's3.amazonaws.com', principalId: 's3.amazonaws.com' }, context: { 'aws:SourceArn': TRAIL }, resourcePolicy: defaultKeyPolicy(A), grants: [serviceGrant(['GenerateDataKey'], TRAIL)] }),
+  c('service grant: an AWS principal is not the service grantee', DOC.kmsGrantee, 'implicitDeny', { action: 'kms:GenerateDataKey', resource: KEY, context: { 'aws:SourceArn': TRAIL }, resourcePolicy: keyPolicy(A, allow('kms:*', '*', principal(bob.arn))), grants: [serviceGrant(['GenerateDataKey'], TRAIL)] }),
+  c('service grant: the retiring service principal may retire it', DOC.kmsGrants, 'allowed', { action: 'kms:RetireGrant', resource: KEY, principal: CLOUDTRAIL, resourcePolicy: defaultKeyPolicy(A), grants: [serviceGrant(['GenerateDataKey'], TRAIL, { retiringServicePrincipal: 'cloudtrail.amazonaws.com' })] }),
+  c('grant to a user with a SourceArn constraint: a direct call carries no aws:SourceArn', DOC.kmsConstraints, 'implicitDeny', { ...decrypt, resourcePolicy: defaultKeyPolicy(A), grants: [grant(alice.arn, ['Decrypt'], { constraints: { SourceArn: TRAIL } })] }),
+  c('service principal: a key policy statement with aws:SourceArn / aws:SourceAccount allows that trail', DOC.kmsOverview, 'allowed', { action: 'kms:GenerateDataKey', resource: KEY, principal: CLOUDTRAIL, context: { 'aws:SourceArn': TRAIL, 'aws:SourceAccount': A }, resourcePolicy: keyPolicy(A, allow('kms:GenerateDataKey*', '*', { Principal: { Service: 'cloudtrail.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceArn': TRAIL, 'aws:SourceAccount': A } } })) }),
+  c('service principal: the same statement refuses another account\'s resource', DOC.kmsOverview, 'implicitDeny', { action: 'kms:GenerateDataKey', resource: KEY, principal: CLOUDTRAIL, context: { 'aws:SourceArn': TRAIL, 'aws:SourceAccount': B }, resourcePolicy: keyPolicy(A, allow('kms:GenerateDataKey*', '*', { Principal: { Service: 'cloudtrail.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceArn': TRAIL, 'aws:SourceAccount': A } } })) }),
   c('EncryptionContextEquals: exact context allows', DOC.kmsConstraints, 'allowed', { ...decrypt, context: { 'kms:EncryptionContext:Department': 'IT' }, resourcePolicy: defaultKeyPolicy(A), grants: [grant(alice.arn, ['Decrypt'], { constraints: { EncryptionContextEquals: { Department: 'IT' } } })] }),
   c('EncryptionContextEquals: an extra pair does not match', DOC.kmsConstraints, 'implicitDeny', { ...decrypt, context: { 'kms:EncryptionContext:Department': 'IT', 'kms:EncryptionContext:Purpose': 'Test' }, resourcePolicy: defaultKeyPolicy(A), grants: [grant(alice.arn, ['Decrypt'], { constraints: { EncryptionContextEquals: { Department: 'IT' } } })] }),
   c('EncryptionContextEquals: value case differs', DOC.kmsConstraints, 'implicitDeny', { ...decrypt, context: { 'kms:EncryptionContext:Department': 'it' }, resourcePolicy: defaultKeyPolicy(A), grants: [grant(alice.arn, ['Decrypt'], { constraints: { EncryptionContextEquals: { Department: 'IT' } } })] }),

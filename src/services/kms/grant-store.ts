@@ -84,22 +84,21 @@ export function grantConstraints(row: GrantRow): GrantConstraints | undefined {
   return row.constraints === null ? undefined : JSON.parse(row.constraints) as GrantConstraints;
 }
 
-/**
- * What the authorizer sees of a key's grants. Grants it cannot evaluate faithfully are left out, so
- * they allow nothing rather than too much: grants to a service principal (GranteeServicePrincipal)
- * and grants with a SourceArn constraint (GrantView carries encryption-context constraints only).
- */
+/** What the authorizer sees of a key's grants (authz/grants.ts decides what each allows). */
 export function grantViews(rows: GrantRow[]): GrantView[] {
   const views: GrantView[] = [];
   for (const row of rows) {
     const constraints = grantConstraints(row);
-    if (row.grantee_principal === null || constraints?.SourceArn !== undefined) continue;
-    const view: GrantView = { grantId: row.grant_id, granteePrincipal: row.grantee_principal, operations: JSON.parse(row.operations) as string[] };
+    const view: GrantView = { grantId: row.grant_id, operations: JSON.parse(row.operations) as string[] };
+    if (row.grantee_principal !== null) view.granteePrincipal = row.grantee_principal;
+    if (row.grantee_service_principal !== null) view.granteeServicePrincipal = row.grantee_service_principal;
     if (row.retiring_principal !== null) view.retiringPrincipal = row.retiring_principal;
+    if (row.retiring_service_principal !== null) view.retiringServicePrincipal = row.retiring_service_principal;
     if (constraints) {
       view.constraints = {};
       if (constraints.EncryptionContextEquals) view.constraints.EncryptionContextEquals = constraints.EncryptionContextEquals;
       if (constraints.EncryptionContextSubset) view.constraints.EncryptionContextSubset = constraints.EncryptionContextSubset;
+      if (constraints.SourceArn !== undefined) view.constraints.SourceArn = constraints.SourceArn;
     }
     views.push(view);
   }

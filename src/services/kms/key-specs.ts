@@ -95,7 +95,7 @@ export function rsaOaepLimit(bits: number, algorithm: EncryptionAlgorithmSpec): 
 }
 
 /** The node hash behind a signing algorithm, and the digest length DIGEST messages must have. */
-export function signingHash(algorithm: SigningAlgorithmSpec): { hash: string; bytes: number } {
+export function signingHash(algorithm: SigningAlgorithmSpec): { hash: 'sha256' | 'sha384' | 'sha512'; bytes: number } {
   if (algorithm.endsWith('SHA_256')) return { hash: 'sha256', bytes: 32 };
   if (algorithm.endsWith('SHA_384')) return { hash: 'sha384', bytes: 48 };
   return { hash: 'sha512', bytes: 64 };

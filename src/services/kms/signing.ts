@@ -7,7 +7,7 @@
 import { constants, privateDecrypt, publicDecrypt, privateEncrypt, sign as nodeSign, timingSafeEqual, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import type { SigningAlgorithmSpec } from '../../generated/kms/shapes.js';
 import { signingHash } from './key-specs.js';
-import { signDigest, verifyDigest } from './openssl-prehashed.js';
+import { signDigest, verifyDigest } from './prehashed.js';
 
 /**
  * DER DigestInfo prefixes (RFC 8017 §9.2, note 1): EMSA-PKCS1-v1_5 signs DigestInfo(hash OID,
@@ -37,7 +37,7 @@ export async function signMessage(privateKey: KeyObject, algorithm: SigningAlgor
   if (algorithm.startsWith('RSASSA_PKCS1')) {
     return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO[hash]!, message]));
   }
-  return signDigest(privateKey.export({ type: 'pkcs8', format: 'der' }), message, { hash, pss: algorithm.startsWith('RSASSA_PSS') });
+  return signDigest(privateKey, message, { hash, pss: algorithm.startsWith('RSASSA_PSS') });
 }
 
 /** Whether the signature is valid; false (never a throw) for malformed signatures. */
@@ -54,7 +54,7 @@ export async function verifyMessage(publicKey: KeyObject, algorithm: SigningAlgo
       const recovered = publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature);
       return recovered.length === expected.length && timingSafeEqual(recovered, expected);
     }
-    return await verifyDigest(publicKey.export({ type: 'spki', format: 'der' }), message, signature, { hash, pss: algorithm.startsWith('RSASSA_PSS') });
+    return verifyDigest(publicKey, message, signature, { hash, pss: algorithm.startsWith('RSASSA_PSS') });
   } catch {
     return false;
   }
