@@ -125,6 +125,15 @@ describe('backup, restore and root-key rotation', () => {
     const b = await startServer({ dataDir: restored });
     others.push(b);
     await verifyFixture(as(b, a), fixture, { mfa: true });
+    if (testBackend() === 'cluster') {
+      // The same backup also restores onto one machine (SQLite and files): a way out of a cluster.
+      const single = join(work, 'single');
+      const r1 = await run(process.execPath, [MAIN, 'restore', '--from', out, '--data-dir', single, '--root-key-file', join(a.dataDir, 'root.key')], process.env);
+      assert.equal(r1.code, 0, r1.stderr);
+      const c = await startServer({ backend: 'embedded', dataDir: single });
+      others.push(c);
+      await verifyFixture(as(c, a), fixture);
+    }
     const { s3 } = clientsFor(as(b, a));
     const listed = ((await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key!);
     assert.deepEqual(listed.filter((k) => k.startsWith('stable-')).sort(), [...stable.keys()].sort());
