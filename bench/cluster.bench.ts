@@ -17,12 +17,15 @@ import { medianOf3, runLoad, type LoadResult, type PreparedRequest } from './loa
  *   cluster  one node, PostgreSQL + an S3 blob store (a second Coffer): the whole cluster stack
  *   2 nodes  two nodes on that PostgreSQL and blob store, requests alternating between them
  *
- * Rows compare pg and cluster with sqlite, and two nodes with one. Every process shares this
- * machine's cores with the load generator, the database and the blob store, so two nodes here
- * show the coordination cost (shared row locks, one trail chain) rather than added capacity: past
- * one machine, nodes are stateless and scale out behind a load balancer until PostgreSQL's write
- * rate (every request appends to the trail; every PUT writes a row) or the blob store's bandwidth
- * is the limit, and both scale on their own (a larger PostgreSQL, a distributed object store).
+ * Rows compare pg and cluster with sqlite, and two nodes with one. Wiring into bench/run.ts:
+ *
+ *   if (ONLY.has('cluster')) {
+ *     const cluster = await clusterScenarios({ seconds: SECONDS });
+ *     lines.push(...clusterReportLines(cluster));
+ *   }
+ *
+ * (the rows have run.ts's `Row` shape, so they may also join its main table). PostgreSQL's server
+ * binaries must be installed (scripts/setup-test.sh), as for the cluster tests.
  */
 
 export interface ClusterBenchOptions {
@@ -151,4 +154,28 @@ export async function clusterScenarios(o: ClusterBenchOptions): Promise<ClusterB
     await Promise.all(started.map((s) => s.stop()));
     await postgres?.stop();
   }
+}
+
+/**
+ * How the figures carry past one machine, printed under them: every process here shares this
+ * machine's cores with the load generator, the database and the blob store, so two nodes show the
+ * coordination cost rather than added capacity.
+ */
+const SCALING = 'Every process in this run (the nodes, PostgreSQL, the backing blob store and the load generator) shares this ' +
+  "machine's cores, so two nodes here measure the cost of coordinating them (shared row and advisory locks, one trail " +
+  'hash chain), not added capacity. Past one machine the nodes are stateless: they scale out behind a load balancer, ' +
+  'each adding its CPU for SigV4, policy evaluation and AES-GCM, until PostgreSQL\'s write rate (every request appends ' +
+  'to the trail; every PUT writes a row and takes a per-key lock) or the blob store\'s bandwidth is the limit. Both ' +
+  'scale on their own: a larger PostgreSQL (or a managed one) for the metadata, a distributed object store for bodies.';
+
+/** The report's Markdown lines for these rows (bench/run.ts appends them). */
+export function clusterReportLines(rows: ClusterBenchRow[]): string[] {
+  const fmt = (n: number) => n.toFixed(n >= 100 ? 0 : 2);
+  return [
+    '', '## Cluster mode: PostgreSQL and an S3 blob store, one and two nodes', '',
+    '| scenario | conc. | Coffer ops/s | p50 ms | p99 ms | reference ops/s | ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.scenario} | ${r.concurrency} | ${fmt(r.coffer.opsPerSecond)} | ${fmt(r.coffer.p50ms)} | ${fmt(r.coffer.p99ms)} | ${fmt(r.reference.opsPerSecond)} | ${(r.ratio * 100).toFixed(0)}% |`),
+    '', SCALING,
+  ];
 }

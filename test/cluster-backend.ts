@@ -5,7 +5,9 @@
  * One throwaway PostgreSQL and one backing Coffer (embedded backends) serve a whole test process;
  * each data directory gets its own database and its own key prefix in the backing bucket, so a test
  * that restarts a server on the same data directory finds its state again, and tests never see
- * each other's. `COFFER_TEST_PG_ADMIN_URL` points at an already running PostgreSQL instead.
+ * each other's. `COFFER_TEST_PG_ADMIN_URL` points at an already running PostgreSQL instead
+ * (scripts/test.sh starts one for the whole pass, test/postgres-server.ts): then this process's
+ * databases are dropped when it ends.
  */
 import { createHash } from 'node:crypto';
 import { after } from 'node:test';
@@ -41,7 +43,8 @@ if (testBackend() === 'cluster') {
     const s = await shared?.catch(() => undefined);
     shared = undefined;
     await s?.blobStore.stop();
-    await s?.postgres?.stop();
+    if (s?.postgres) await s.postgres.stop();
+    else if (s) await dropDatabases(s.adminUrl);
   });
 }
 
@@ -81,6 +84,21 @@ function databaseFor(adminUrl: string, dataDir: string): Promise<string> {
     databases.set(dataDir, url);
   }
   return url;
+}
+
+/** On a PostgreSQL shared by the whole pass: this process's databases go when it ends (disk). */
+async function dropDatabases(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (const url of databases.values()) {
+      const name = new URL(await url).pathname.slice(1);
+      // FORCE: a server a test left running must not keep its database.
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 /** The environment that puts a server on `dataDir` onto the cluster backends (empty when embedded). */

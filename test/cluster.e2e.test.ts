@@ -1,7 +1,8 @@
 /**
  * Cluster mode: stateless nodes on one PostgreSQL and one S3-compatible blob store (a third Coffer
  * process). Read-after-write and list-after-write across nodes, concurrent writers of one key,
- * concurrent CompleteMultipartUpload of one upload, a node killed mid-upload, a key disabled on one node refused on the other at once, no plaintext in
+ * concurrent CompleteMultipartUpload of one upload, a node killed mid-upload and one killed
+ * mid-CompleteMultipartUpload, a key disabled on one node refused on the other at once, no plaintext in
  * the backing store, one trail hash chain, background jobs led by one node, and the root key opened
  * through an external KMS ("auto-unseal").
  */
@@ -131,11 +132,18 @@ describe('cluster mode: two nodes on one PostgreSQL and one blob store', { skip 
     }
   });
 
-  it('a node killed mid-upload leaves no object, and the other keeps serving', async () => {
+  /** A third node of the cluster, to be killed: spawned directly, as the harness's servers are stopped gently. */
+  async function startVictim(): Promise<{ client: S3Client; kill(): void; exited: Promise<unknown>; remove(): Promise<void> }> {
     const dataDir = await mkdtemp(join(tmpdir(), 'coffer-victim-'));
     const victim = spawn(process.execPath, [MAIN, 'server', '--port', '0', '--data-dir', dataDir], {
       env: { ...process.env, ...nodeEnv, COFFER_ROOT_ACCESS_KEY_ID: a.accessKeyId, COFFER_ROOT_SECRET_ACCESS_KEY: a.secretAccessKey }, stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const exited = new Promise((resolve) => victim.once('exit', resolve));
+    const remove = async () => {
+      victim.kill('SIGKILL');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    };
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -146,9 +154,19 @@ describe('cluster mode: two nodes on one PostgreSQL and one blob store', { skip 
         });
         victim.once('exit', (code) => reject(new Error(`victim exited with ${code}: ${out}`)));
       });
+      return { client: s3({ url, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey }), kill: () => victim.kill('SIGKILL'), exited, remove };
+    } catch (err) {
+      await remove();
+      throw err;
+    }
+  }
+
+  it('a node killed mid-upload leaves no object, and the other keeps serving', async () => {
+    const victim = await startVictim();
+    try {
+      const client = victim.client;
       // 12 MiB announced, 10 MiB sent: past the blob store's first part, so the backing store holds an upload in progress.
       const body = new PassThrough();
-      const client = s3({ url, accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey });
       const upload = client.send(new PutObjectCommand({ Bucket: bucket, Key: 'killed', Body: body, ContentLength: 12 * 1024 * 1024 }));
       const done = upload.then(() => 'completed', () => 'failed');
       let sent = 0;
@@ -158,12 +176,11 @@ describe('cluster mode: two nodes on one PostgreSQL and one blob store', { skip 
         if (!body.write(chunk)) await new Promise((resolve) => body.once('drain', resolve));
       }
       await waitForUpload(backing);
-      victim.kill('SIGKILL');
+      victim.kill();
       assert.equal(await done, 'failed');
       client.destroy();
     } finally {
-      victim.kill('SIGKILL');
-      await rm(dataDir, { recursive: true, force: true });
+      await victim.remove();
     }
     await assert.rejects(s3(b).send(new HeadObjectCommand({ Bucket: bucket, Key: 'killed' })), { name: 'NotFound' });
     const listed = await s3(b).send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -171,6 +188,53 @@ describe('cluster mode: two nodes on one PostgreSQL and one blob store', { skip 
     await s3(b).send(new PutObjectCommand({ Bucket: bucket, Key: 'after-kill', Body: 'still here' }));
     const got = await s3(a).send(new GetObjectCommand({ Bucket: bucket, Key: 'after-kill' }));
     assert.equal((await text(got.Body)).toString(), 'still here');
+  });
+
+  it('a node killed mid-CompleteMultipartUpload leaves the upload whole and completable from the other node, never half-visible', async () => {
+    const Key = 'killed-while-completing';
+    const parts = [randomBytes(5 * 1024 * 1024), randomBytes(5 * 1024 * 1024), randomBytes(1024 * 1024)];
+    const whole = Buffer.concat(parts);
+    const victim = await startVictim();
+    const holder = new pg.Client({ connectionString: database });
+    await holder.connect();
+    try {
+      const { UploadId } = await victim.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
+      const etags: string[] = [];
+      for (const [i, Body] of parts.entries()) etags.push((await victim.client.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: i + 1, Body }))).ETag!);
+      const MultipartUpload = { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) };
+      // Holding the upload's lock (as a concurrent Complete on another node would) stops the victim's
+      // Complete inside its transaction: the new version's row written, the parts not yet attached.
+      const lock = `s3-upload:${UploadId}`;
+      await holder.query('select pg_advisory_lock(hashtextextended($1, 0))', [lock]);
+      const completing = victim.client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId, MultipartUpload })).then(() => 'completed', () => 'failed');
+      await waitForLockWaiter(holder, lock);
+      victim.kill();
+      await victim.exited;
+      assert.equal(await completing, 'failed');
+      await holder.query('select pg_advisory_unlock(hashtextextended($1, 0))', [lock]);
+
+      // Nothing of it is visible from the surviving nodes, and the upload is still in progress...
+      for (const node of [a, b]) {
+        await assert.rejects(s3(node).send(new HeadObjectCommand({ Bucket: bucket, Key })), { name: 'NotFound' });
+        const listed = await s3(node).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: Key }));
+        assert.equal(listed.KeyCount, 0);
+        const uploads = await s3(node).send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: Key }));
+        assert.deepEqual(uploads.Uploads?.map((u) => u.UploadId), [UploadId]);
+      }
+      // ...so the other node completes it, whole.
+      const done = await s3(b).send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId, MultipartUpload }));
+      for (const node of [a, b]) {
+        const got = await s3(node).send(new GetObjectCommand({ Bucket: bucket, Key }));
+        assert.equal(got.ETag, done.ETag);
+        assert.equal(sha(await text(got.Body)), sha(whole));
+        const listed = await s3(node).send(new ListObjectsV2Command({ Bucket: bucket, Prefix: Key }));
+        assert.deepEqual(listed.Contents?.map((o) => [o.Key, o.Size]), [[Key, whole.length]]);
+      }
+    } finally {
+      await holder.end();
+      victim.client.destroy();
+      await victim.remove();
+    }
   });
 
   it('a key disabled on one node is refused on the other at once', async () => {
@@ -279,6 +343,17 @@ describe('auto-unseal: the root key wrapped by another Coffer KMS', { skip }, ()
     await assert.rejects(startServer({ backend: 'embedded', env }), /cannot open the root key through KMS \(Decrypt\): DisabledException/);
   });
 });
+
+/** Resolves once a PostgreSQL session waits for the advisory lock `name` (taken as locks.ts takes it). */
+async function waitForLockWaiter(db: pg.Client, name: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from pg_locks
+      where locktype = 'advisory' and not granted and ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`, [name]);
+    if (rows[0]!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`no session ever waited for the lock ${name}`);
+}
 
 /** Resolves once the backing store holds a multipart upload in progress under the nodes' prefix. */
 async function waitForUpload(backing: TestServer): Promise<void> {

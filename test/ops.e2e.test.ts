@@ -2,11 +2,12 @@
  * `coffer backup`, `coffer restore` and `coffer root-key rotate` against a live server: the backup
  * is taken while clients keep writing, restored into a fresh data directory and served again with
  * every secret decrypting; the rotation runs while clients keep calling, none of them sees an
- * error, and afterwards only the new key starts the server.
+ * error, and afterwards only the new key starts the server. On either backend: with
+ * COFFER_TEST_BACKEND=cluster the node, the backup and the restore are on PostgreSQL and an S3 store.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +15,18 @@ import { after, before, describe, it } from 'node:test';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { clusterEnv, testBackend } from './cluster-backend.js';
 import { run, startServer, type TestServer } from './harness.js';
 import { clientsFor, getBytes, populate, sha256, verifyFixture, type Endpoint, type Fixture } from './workload.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
-function coffer(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return run(process.execPath, [MAIN, ...args], env);
+/**
+ * Runs `coffer <args>` as an operator would next to the server on `dataDir`: on the cluster backend
+ * with that node's COFFER_DATABASE_URL / COFFER_BLOBS_URL (a new database for a new directory).
+ */
+async function coffer(args: string[], dataDir: string) {
+  return run(process.execPath, [MAIN, ...args], { ...process.env, ...(await clusterEnv(testBackend(), dataDir)) });
 }
 
 /** `server`'s endpoint as the root of the first server (whose credentials the fixture uses). */
@@ -66,7 +72,7 @@ describe('backup, restore and root-key rotation', () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'coffer-ops-'));
     // Our own directory: the harness deletes the ones it makes when the server stops, and this one restarts.
-    a = await startServer({ backend: 'embedded', dataDir: join(work, 'a') });
+    a = await startServer({ dataDir: join(work, 'a') });
     fixture = await populate(as(a, a));
   });
   after(async () => {
@@ -93,7 +99,7 @@ describe('backup, restore and root-key rotation', () => {
     const writer = churn(as(a, a), bucket);
     await new Promise((r) => setTimeout(r, 300));
     const out = join(work, 'backup');
-    const backedUp = await coffer(['backup', '--data-dir', a.dataDir, '--out', out]);
+    const backedUp = await coffer(['backup', '--data-dir', a.dataDir, '--out', out], a.dataDir);
     const ops = await writer.stop();
     assert.equal(backedUp.code, 0, backedUp.stderr);
     assert.ok(ops > 20, `only ${ops} writes ran during the backup`);
@@ -101,18 +107,33 @@ describe('backup, restore and root-key rotation', () => {
     assert.ok(summary.bodies >= fixture.objects.size, `only ${summary.bodies} bodies backed up`);
 
     const restored = join(work, 'restored');
-    const r = await coffer(['restore', '--from', out, '--data-dir', restored, '--root-key-file', join(a.dataDir, 'root.key')]);
+    const r = await coffer(['restore', '--from', out, '--data-dir', restored, '--root-key-file', join(a.dataDir, 'root.key')], restored);
     assert.equal(r.code, 0, r.stderr);
+    if (testBackend() === 'cluster') {
+      // Taken from PostgreSQL and the blob store, and put back there: the directory keeps only the key.
+      assert.match(backedUp.stderr, /backed up the PostgreSQL metadata/);
+      assert.match(r.stderr, /uploaded \d+ bodies to the blob store/);
+      assert.deepEqual(await readdir(restored), ['root.key']);
+    }
     const opened = (JSON.parse(r.stdout) as { opened: Record<string, number> }).opened;
     assert.ok(opened['access_keys.secret_sealed (access_keys/{access_key_id}/secret)']! >= 2);
     assert.ok(opened['kms_key_materials.material_sealed (kms/{key_arn}/material/{version})']! >= 3);
     assert.equal(opened['iam_mfa_devices.seed_sealed (iam_mfa_devices/{serial_number}/seed)'], 1);
-    const verified = await coffer(['trail', 'verify', '--data-dir', restored]);
+    const verified = await coffer(['trail', 'verify', '--data-dir', restored], restored);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
 
-    const b = await startServer({ backend: 'embedded', dataDir: restored });
+    const b = await startServer({ dataDir: restored });
     others.push(b);
     await verifyFixture(as(b, a), fixture, { mfa: true });
+    if (testBackend() === 'cluster') {
+      // The same backup also restores onto one machine (SQLite and files): a way out of a cluster.
+      const single = join(work, 'single');
+      const r1 = await run(process.execPath, [MAIN, 'restore', '--from', out, '--data-dir', single, '--root-key-file', join(a.dataDir, 'root.key')], process.env);
+      assert.equal(r1.code, 0, r1.stderr);
+      const c = await startServer({ backend: 'embedded', dataDir: single });
+      others.push(c);
+      await verifyFixture(as(c, a), fixture);
+    }
     const { s3 } = clientsFor(as(b, a));
     const listed = ((await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key!);
     assert.deepEqual(listed.filter((k) => k.startsWith('stable-')).sort(), [...stable.keys()].sort());
@@ -151,7 +172,7 @@ describe('backup, restore and root-key rotation', () => {
         }
       }
     })();
-    const rotated = await coffer(['root-key', 'rotate', '--data-dir', a.dataDir, '--grace-seconds', '2']);
+    const rotated = await coffer(['root-key', 'rotate', '--data-dir', a.dataDir, '--grace-seconds', '2'], a.dataDir);
     stop = true;
     await load;
     assert.equal(rotated.code, 0, rotated.stderr);
@@ -170,10 +191,10 @@ describe('backup, restore and root-key rotation', () => {
     await verifyFixture(ep, fixture);
 
     await a.stop();
-    await assert.rejects(startServer({ backend: 'embedded', dataDir: a.dataDir, env: { COFFER_ROOT_KEY: oldKey.toString('hex') } }), /not the one this data directory was created with/);
-    a = await startServer({ backend: 'embedded', dataDir: a.dataDir });
+    await assert.rejects(startServer({ dataDir: a.dataDir, env: { COFFER_ROOT_KEY: oldKey.toString('hex') } }), /not the one this data directory was created with/);
+    a = await startServer({ dataDir: a.dataDir });
     await verifyFixture(as(a, a), fixture, { mfa: true });
-    const verified = await coffer(['trail', 'verify', '--data-dir', a.dataDir]);
+    const verified = await coffer(['trail', 'verify', '--data-dir', a.dataDir], a.dataDir);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
   });
 });

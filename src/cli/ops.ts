@@ -16,6 +16,11 @@ function dataDirOf(dir: string | undefined): string {
   return resolve(dir ?? process.env.COFFER_DATA_DIR ?? './coffer-data');
 }
 
+/** Cluster mode's stores from the options, else the environment (as `coffer server` reads them). */
+function clusterOf(opts: { database?: string; blobs?: string }): { database?: string; blobs?: string } {
+  return { database: opts.database ?? (process.env.COFFER_DATABASE_URL || undefined), blobs: opts.blobs ?? (process.env.COFFER_BLOBS_URL || undefined) };
+}
+
 /** A key file: 32 raw bytes, or hex / base64 text of 32 bytes (as COFFER_ROOT_KEY takes). */
 async function readKeyFile(file: string): Promise<Buffer> {
   const bytes = await readFile(file);
@@ -53,10 +58,16 @@ export function registerOpsCommands(program: Command): void {
     .command('backup')
     .description('take a consistent online snapshot of the metadata and the encrypted bodies (the root key is not included)')
     .option('--data-dir <dir>', 'the data directory (COFFER_DATA_DIR, default ./coffer-data)')
+    .option('--database <url>', 'cluster mode: the PostgreSQL database, postgres://... (COFFER_DATABASE_URL)')
+    .option('--blobs <url>', 'cluster mode: the S3-compatible blob store, s3://bucket/prefix?endpoint=... (COFFER_BLOBS_URL)')
     .requiredOption('--out <dir>', 'a new (or empty) directory to write the backup into')
-    .action(async (opts: { dataDir?: string; out: string }) => {
-      const { backup } = await import('../ops/backup.js');
-      const manifest = await backup({ dataDir: dataDirOf(opts.dataDir), out: resolve(opts.out), progress: say });
+    .action(async (opts: { dataDir?: string; database?: string; blobs?: string; out: string }) => {
+      const { database, blobs } = clusterOf(opts);
+      const dataDir = dataDirOf(opts.dataDir);
+      const out = resolve(opts.out);
+      const manifest = database !== undefined
+        ? await (await import('../ops/backup-cluster.js')).backupCluster({ database, blobs, dataDir, out, progress: say })
+        : await (await import('../ops/backup.js')).backup({ dataDir, out, progress: say });
       process.stdout.write(`${JSON.stringify({ out: resolve(opts.out), rootKeyFingerprint: manifest.rootKeyFingerprint, bodies: manifest.bodies, files: manifest.files.length })}\n`);
     });
 
@@ -66,12 +77,14 @@ export function registerOpsCommands(program: Command): void {
     .requiredOption('--from <dir>', 'the backup directory')
     .requiredOption('--data-dir <dir>', 'the new data directory (must not exist, or be empty)')
     .option('--root-key-file <file>', "the backup's root key: installed as root.key, then every sealed value is opened to prove it")
-    .action(async (opts: { from: string; dataDir: string; rootKeyFile?: string }) => {
+    .option('--database <url>', 'cluster mode: a new (or empty) PostgreSQL database to load the metadata into (COFFER_DATABASE_URL)')
+    .option('--blobs <url>', 'cluster mode: the S3-compatible blob store to upload the bodies to (COFFER_BLOBS_URL)')
+    .action(async (opts: { from: string; dataDir: string; rootKeyFile?: string; database?: string; blobs?: string }) => {
       const { restore } = await import('../ops/restore.js');
       const env = process.env;
       const rootKey = opts.rootKeyFile ? await readKeyFile(opts.rootKeyFile) : env.COFFER_ROOT_KEY ? parseRootKey(env.COFFER_ROOT_KEY) : undefined;
       // With COFFER_ROOT_KEY the key stays in the environment: checked, but not written as root.key.
-      const report = await restore({ from: resolve(opts.from), dataDir: resolve(opts.dataDir), rootKey, installKey: !!opts.rootKeyFile, progress: say });
+      const report = await restore({ from: resolve(opts.from), dataDir: resolve(opts.dataDir), rootKey, installKey: !!opts.rootKeyFile, ...clusterOf(opts), progress: say });
       if (!rootKey) say('sealed values NOT checked: give --root-key-file (or COFFER_ROOT_KEY) to prove the backup decrypts');
       process.stdout.write(`${JSON.stringify({ dataDir: resolve(opts.dataDir), rootKeyFingerprint: report.manifest.rootKeyFingerprint, files: report.manifest.files.length, opened: report.opened })}\n`);
     });

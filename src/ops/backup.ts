@@ -29,7 +29,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SqliteDatabase from 'better-sqlite3';
 
@@ -114,7 +114,7 @@ export async function backup(opts: BackupOptions): Promise<BackupManifest> {
 }
 
 /** Creates `out` (0700), or accepts it if it is an empty directory. */
-async function prepareOut(out: string): Promise<void> {
+export async function prepareOut(out: string): Promise<void> {
   try {
     const entries = await readdir(out);
     if (entries.length > 0) throw new Error(`${out} is not empty: a backup goes into a new directory`);
@@ -201,7 +201,7 @@ function vacuumInto(dbFile: string, target: string): void {
 }
 
 /** The body ids a snapshot references (sorted, distinct) and its root key fingerprint. */
-function readSnapshot(file: string): { ids: string[]; fingerprint: string } {
+export function readSnapshot(file: string): { ids: string[]; fingerprint: string } {
   const db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   try {
     const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name));
@@ -237,6 +237,11 @@ export async function hashFile(dir: string, path: string): Promise<ManifestFile>
  * Used by restore as well.
  */
 export async function copyHashed(from: string, dir: string, path: string): Promise<ManifestFile> {
+  return saveHashed(createReadStream(from), dir, path);
+}
+
+/** As `copyHashed`, from a stream (a body read from a blob store). */
+export async function saveHashed(source: Readable, dir: string, path: string): Promise<ManifestFile> {
   const to = join(dir, path);
   await mkdir(join(to, '..'), { recursive: true, mode: 0o700 });
   const hash = createHash('sha256');
@@ -248,7 +253,7 @@ export async function copyHashed(from: string, dir: string, path: string): Promi
       done(null, chunk);
     },
   });
-  await pipeline(createReadStream(from), tap, createWriteStream(to, { flags: 'wx', mode: 0o600 }));
+  await pipeline(source, tap, createWriteStream(to, { flags: 'wx', mode: 0o600 }));
   await fsync(to);
   return { path, size, sha256: hash.digest('hex') };
 }

@@ -7,19 +7,31 @@
  * place. SQLite's integrity check runs on the copy; only then is the staging directory renamed to
  * the target (0700, files 0600).
  *
+ * With `database` (cluster mode) the metadata goes into that PostgreSQL database instead (new, or
+ * empty: migrated here, then every row loaded in one transaction), and with `blobs` the bodies go
+ * into that S3-compatible store (each under the new id the store gives it, the references rewritten
+ * before the load; bodies already uploaded are deleted again if the load fails). The data directory
+ * then holds only what a node keeps locally (`root.key`, `root-key.salt`). A backup of either kind
+ * (embedded or cluster, backup.ts / backup-cluster.ts) restores into either.
+ *
  * With the root key at hand (`--root-key-file`, installed as the new directory's `root.key`, or
  * COFFER_ROOT_KEY / COFFER_ROOT_PASSPHRASE), its fingerprint is checked against the backup's and
  * every sealed value the registry lists is opened: the restored directory is known to decrypt.
  */
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { chmod, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { openSealer } from '../crypto/key-ring.js';
 import { rootKeyFingerprint } from '../crypto/root-key.js';
-import { openSqlite } from '../store/database.js';
-import { copyHashed, MANIFEST, readManifest, type BackupManifest } from './backup.js';
+import { migrate, openSqlite } from '../store/database.js';
+import { openBlobStore } from '../store/open.js';
+import { withClusterLock } from '../store/postgres/locks.js';
+import { openPostgres } from '../store/postgres/postgres.js';
+import { BLOB_REFERENCES, copyHashed, MANIFEST, readManifest, type BackupManifest } from './backup.js';
 import { scanSealed } from './sealed-scan.js';
+import { sqliteToPostgres } from './table-copy.js';
 
 export interface RestoreOptions {
   from: string;
@@ -29,6 +41,10 @@ export interface RestoreOptions {
   rootKey?: Buffer;
   /** Also write `rootKey` as the new directory's `root.key` (0600). */
   installKey?: boolean;
+  /** Cluster mode: a postgres:// URL of a new (or empty) database to load the metadata into. */
+  database?: string;
+  /** Cluster mode, with `database`: an s3:// URL of the blob store to upload the bodies to. */
+  blobs?: string;
   progress?(line: string): void;
 }
 
@@ -66,6 +82,8 @@ export async function restore(opts: RestoreOptions): Promise<RestoreReport> {
       if (copied.sha256 !== f.sha256 || copied.size !== f.size) throw new Error(`${f.path} does not match the manifest: the backup is damaged`);
     }
     checkIntegrity(join(staging, 'coffer.sqlite'));
+    if (opts.blobs !== undefined && opts.database === undefined) throw new Error('--blobs needs --database: an embedded data directory keeps its bodies in files');
+    if (opts.database !== undefined) await loadIntoCluster(staging, opts.database, opts.blobs, say);
     if (opts.rootKey && opts.installKey) await writeFile(join(staging, 'root.key'), opts.rootKey, { mode: 0o600, flag: 'wx' });
     await chmod(staging, 0o700);
     await rmdir(opts.dataDir).catch(() => undefined);
@@ -77,7 +95,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreReport> {
   say(`restored ${manifest.files.length} files (${manifest.bodies} bodies) into ${opts.dataDir}; every checksum matched`);
   if (!opts.rootKey) return { manifest };
 
-  const db = await openSqlite(join(opts.dataDir, 'coffer.sqlite'));
+  const db = opts.database !== undefined ? await openPostgres(opts.database, { maxConnections: 2 }) : await openSqlite(join(opts.dataDir, 'coffer.sqlite'));
   try {
     const sealer = await openSealer(db, opts.rootKey);
     const report = await scanSealed(db, sealer, { rewrap: false });
@@ -86,6 +104,59 @@ export async function restore(opts: RestoreOptions): Promise<RestoreReport> {
     return { manifest, opened };
   } finally {
     await db.destroy();
+  }
+}
+
+/**
+ * Loads a staged backup into PostgreSQL (and the blob store): see the module comment. Afterwards
+ * the staging directory holds only what stays on the node (the bodies too, with no `blobs`).
+ */
+async function loadIntoCluster(staging: string, database: string, blobsUrl: string | undefined, say: (line: string) => void): Promise<void> {
+  const file = join(staging, 'coffer.sqlite');
+  const db = await openPostgres(database, { maxConnections: 2 });
+  const uploaded: string[] = [];
+  const { blobs } = openBlobStore({ dataDir: staging, blobs: blobsUrl });
+  try {
+    // Under the nodes' start-up lock: a node starting meanwhile waits, then finds the whole state.
+    await withClusterLock(db, 'coffer:startup', async () => {
+      await migrate(db);
+      try {
+        if (blobsUrl !== undefined) {
+          const renamed = new Map<string, string>();
+          for (const path of (await filesUnder(staging)).filter((p) => p.startsWith('blobs/'))) {
+            const { id } = await blobs.put(createReadStream(join(staging, path)));
+            uploaded.push(id);
+            renamed.set(path.slice(path.lastIndexOf('/') + 1), id);
+          }
+          renameBlobs(file, renamed);
+          say(`uploaded ${renamed.size} bodies to the blob store`);
+        }
+        const rows = await sqliteToPostgres(file, database);
+        say(`loaded ${Object.values(rows).reduce((a, b) => a + b, 0)} rows into PostgreSQL`);
+      } catch (err) {
+        for (const id of uploaded) await blobs.delete(id).catch(() => undefined);
+        throw err;
+      }
+    });
+  } finally {
+    await db.destroy();
+  }
+  await rm(file);
+  if (blobsUrl !== undefined) await rm(join(staging, 'blobs'), { recursive: true, force: true });
+}
+
+/** Rewrites every body reference in the staged SQLite file from its backed-up id to its new one. */
+function renameBlobs(file: string, renamed: Map<string, string>): void {
+  const db = new SqliteDatabase(file, { fileMustExist: true });
+  try {
+    db.transaction(() => {
+      for (const { table, column } of BLOB_REFERENCES) {
+        const update = db.prepare(`UPDATE "${table}" SET "${column}" = ? WHERE "${column}" = ?`);
+        for (const [from, to] of renamed) update.run(to, from);
+      }
+    })();
+  } finally {
+    db.close();
   }
 }
 

@@ -52,27 +52,34 @@ export async function openStores(config: StoreConfig, log: Logger): Promise<Stor
   } else {
     db = await openSqlite(join(config.dataDir, 'coffer.sqlite'));
   }
-  let blobs: BlobStore;
-  let blobsText = join(config.dataDir, 'blobs');
+  let opened: { blobs: BlobStore; describe: string };
   try {
-    if (config.blobs !== undefined) {
-      const s3 = s3Location(config.blobs);
-      blobs = new S3BlobStore({ client: s3.client, bucket: s3.bucket, prefix: s3.prefix, partSize: s3.partSize });
-      blobsText = `s3://${s3.bucket}/${s3.prefix}${s3.endpoint ? ` at ${s3.endpoint}` : ''}`;
-    } else {
-      blobs = new FsBlobStore(blobsText);
-    }
+    opened = openBlobStore(config);
   } catch (err) {
     await db.destroy();
     throw err;
   }
+  const { blobs } = opened;
   return {
     db, blobs, leadership,
-    describe: { database: database !== undefined ? 'postgresql' : join(config.dataDir, 'coffer.sqlite'), blobs: blobsText },
+    describe: { database: database !== undefined ? 'postgresql' : join(config.dataDir, 'coffer.sqlite'), blobs: opened.describe },
     async close() {
       await leadership.stop();
       await db.destroy();
     },
+  };
+}
+
+/** The blob store `config` names (`blobs`, else files in the data directory) and where it is, for logs. */
+export function openBlobStore(config: StoreConfig): { blobs: BlobStore; describe: string } {
+  if (config.blobs === undefined) {
+    const dir = join(config.dataDir, 'blobs');
+    return { blobs: new FsBlobStore(dir), describe: dir };
+  }
+  const s3 = s3Location(config.blobs);
+  return {
+    blobs: new S3BlobStore({ client: s3.client, bucket: s3.bucket, prefix: s3.prefix, partSize: s3.partSize }),
+    describe: `s3://${s3.bucket}/${s3.prefix}${s3.endpoint ? ` at ${s3.endpoint}` : ''}`,
   };
 }
 

@@ -14,7 +14,7 @@ export interface KeyRow { meta: KeyMetadata; aliases: string[] }
 
 /** Every key the identity can list, described, with its aliases. */
 export async function loadKeys(clients: Clients): Promise<KeyRow[]> {
-  const [keys, aliases] = await Promise.all([
+  const [listed, aliased] = await Promise.allSettled([
     collect(async (Marker) => {
       const r = await clients.kms.send(new ListKeysCommand({ Marker, Limit: 100 }));
       return { items: r.Keys, next: r.Truncated ? r.NextMarker : undefined };
@@ -24,6 +24,11 @@ export async function loadKeys(clients: Clients): Promise<KeyRow[]> {
       return { items: r.Aliases, next: r.Truncated ? r.NextMarker : undefined };
     }),
   ]);
+  // Both run at once, but a refusal is reported for ListKeys first whichever answered first, so
+  // the page names the same denied action every time.
+  if (listed.status === 'rejected') throw listed.reason;
+  if (aliased.status === 'rejected') throw aliased.reason;
+  const [keys, aliases] = [listed.value, aliased.value];
   const metas = await mapLimit(keys, 8, async (k) => (await clients.kms.send(new DescribeKeyCommand({ KeyId: k.KeyId! }))).KeyMetadata!);
   return metas.map((meta) => ({ meta, aliases: aliases.filter((a) => a.TargetKeyId === meta.KeyId).map((a) => a.AliasName!) }));
 }

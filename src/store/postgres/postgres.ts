@@ -27,8 +27,11 @@ function toSafeNumber(text: string): number {
   return n;
 }
 
-/** node-postgres type parsers for one pool (never the process-wide defaults, which other code may rely on). */
-const types: pg.CustomTypesConfig = {
+/**
+ * node-postgres type parsers for one pool or client (never the process-wide defaults, which other
+ * code may rely on). Also used by the ops commands' own clients (ops/table-copy.ts).
+ */
+export const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) => {
     if ((oid === INT8_OID || oid === NUMERIC_OID) && format !== 'binary') return toSafeNumber;
     return pg.types.getTypeParser(oid, format as 'text');
@@ -49,7 +52,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
-    types,
+    types: pgTypes,
     // Timestamps are ISO text written by Coffer; UTC keeps any server-side now() consistent with them.
     options: '-c TimeZone=UTC',
     // A dead server must fail a request, not hang it.
