@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { authzBench, evaluateBench, type AuthzBenchRow } from './authz.bench.js';
 import type { BenchRow } from './kms.bench.js';
 import { medianOf3, runLoad, type LoadResult } from './load.js';
 import { kmsRequest, signerFor, type Target } from './signing.js';
@@ -11,8 +10,7 @@ import { kmsRequest, signerFor, type Target } from './signing.js';
  * - on the wire: KMS Encrypt (256 B) as the account root against the same request as an IAM user
  *   holding 10 managed policies of 10 statements each (inline ones are capped at 2,048 characters in all) (the allowing statement last), at
  *   concurrency 1 and 32: the user pays for identity-policy evaluation on top of the key policy;
- * - in process: bench/authz.bench.ts (the policy engine alone, microseconds per authorization),
- *   run as its own process and its lines collected.
+ * - in process: bench/authz.bench.ts (the policy engine alone, microseconds per authorization).
  */
 
 /** Ten statements that don't apply to the measured request, in the shapes real policies use. */
@@ -74,25 +72,7 @@ export async function authzWireScenarios(root: Target, seconds: number, concurre
   return rows;
 }
 
-/** One line of bench/authz.bench.ts's output. */
-export interface AuthzLine { name: string; opsPerSecond: number; microseconds: number }
-
-/** Runs bench/authz.bench.js as its own process and collects its "name  N ops/s  X µs/op" lines. */
-export async function authzEngineBench(): Promise<{ lines: AuthzLine[]; notes: string[] }> {
-  const script = fileURLToPath(new URL('./authz.bench.js', import.meta.url));
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`authz.bench.js exited with ${code}`))));
-  });
-  const lines: AuthzLine[] = [];
-  const notes: string[] = [];
-  for (const line of out.split('\n')) {
-    const m = /^(.+?)\s+([\d,]+) ops\/s\s+([\d.]+) µs\/op\s*$/.exec(line);
-    if (m) lines.push({ name: m[1]!.trim(), opsPerSecond: Number(m[2]!.replace(/,/g, '')), microseconds: Number(m[3]) });
-    else if (line.trim()) notes.push(line.trim());
-  }
-  return { lines, notes };
+/** The policy engine alone, in process (bench/authz.bench.ts): µs per authorization, root and 10x10 user. */
+export async function authzEngineBench(): Promise<{ rows: AuthzBenchRow[]; evaluateMicros: number }> {
+  return { rows: await authzBench(), evaluateMicros: await evaluateBench() };
 }

@@ -136,11 +136,15 @@ async function main(): Promise<void> {
 
     if (rows.length) body.push('## Requests per second', '', ...rowLines(rows));
     json.requests = rows;
-    const authzEngine = json.authzEngine as { lines?: Array<{ name: string; opsPerSecond: number; microseconds: number }>; error?: string } | undefined;
+    const authzEngine = json.authzEngine as Awaited<ReturnType<typeof authzEngineBench>> | { error: string } | undefined;
     if (authzEngine) {
       body.push('', '### The policy engine alone (bench/authz.bench.ts, in process)', '');
-      if (authzEngine.lines) body.push('| case | authorizations/s | µs each |', '| --- | --- | --- |', ...authzEngine.lines.map((l) => `| ${l.name} | ${l.opsPerSecond.toLocaleString('en-US')} | ${l.microseconds.toFixed(2)} |`));
-      else body.push(`Not measured: ${authzEngine.error}`);
+      if ('error' in authzEngine) body.push(`Not measured: ${authzEngine.error}`);
+      else {
+        body.push('| operation | root µs | IAM user 10x10 µs | extra µs per request |', '| --- | --- | --- | --- |',
+          ...authzEngine.rows.map((r) => `| ${r.operation} | ${r.rootMicros.toFixed(2)} | ${r.userMicros.toFixed(2)} | ${r.extraMicros.toFixed(2)} |`),
+          '', `evaluate() alone, 10x10 + bucket policy: ${authzEngine.evaluateMicros.toFixed(2)} µs.`);
+      }
     }
 
     const sse = await section('sse', () => sseScenarios({ ...coffer, cofferUrl: coffer.url, diskDir: coffer.dataDir, kmsCountPuts: 200 }));

@@ -1,40 +1,13 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { PreparedRequest } from './load.js';
+import { NodeSha256 } from './node-sha256.js';
 
 /**
- * SigV4 signing for the load generator with node:crypto's SHA-256 (the SDK's pure-JS one costs the
- * generator several times more CPU per request, and the generator must not be the bottleneck).
+ * SigV4 signing for the load generator, with node:crypto's SHA-256 (bench/node-sha256.ts): the
+ * SDK's pure-JS one costs the generator several times more CPU per request, and the generator
+ * must not be the bottleneck.
  */
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function bytes(data: SourceData): string | Uint8Array {
-  if (typeof data === 'string') return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
-
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  private readonly secret?: string | Uint8Array;
-  constructor(secret?: SourceData) {
-    this.secret = secret === undefined ? undefined : bytes(secret);
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-  update(data: SourceData): void {
-    this.hash.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
 
 /** Credentials and where to send: a running Coffer or peer. */
 export interface Target {
