@@ -2,7 +2,7 @@ import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreatePolicyCommand, C
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { authzBench, evaluateBench, type AuthzBenchRow } from './authz.bench.js';
 import type { BenchRow } from './kms.bench.js';
-import { medianOf3, runLoad, type LoadResult } from './load.js';
+import { interleavedMediansOf3, runLoad, type LoadResult } from './load.js';
 import { kmsRequest, signerFor, type Target } from './signing.js';
 
 /**
@@ -53,9 +53,12 @@ async function prepare(root: Target): Promise<{ user: Target; body: Buffer }> {
   }
 }
 
-async function measure(t: Target, who: string, body: Buffer, concurrency: number, seconds: number): Promise<LoadResult> {
+function loadRun(t: Target, body: Buffer, concurrency: number, seconds: number): () => Promise<LoadResult> {
   const signer = signerFor(t, 'kms');
-  const result = await medianOf3(() => runLoad(() => kmsRequest(signer, t.url, 'Encrypt', body), concurrency, seconds));
+  return () => runLoad(() => kmsRequest(signer, t.url, 'Encrypt', body), concurrency, seconds);
+}
+
+function checked(result: LoadResult, who: string): LoadResult {
   if (result.errors > 0) throw new Error(`KMS Encrypt as ${who}: ${result.errors} of ${result.ops} requests failed`);
   return result;
 }
@@ -65,8 +68,9 @@ export async function authzWireScenarios(root: Target, seconds: number, concurre
   const { user, body } = await prepare(root);
   const rows: BenchRow[] = [];
   for (const concurrency of concurrencies) {
-    const asRoot = await measure(root, 'root', body, concurrency, seconds);
-    const asUser = await measure(user, 'IAM user', body, concurrency, seconds);
+    const [r, u] = await interleavedMediansOf3([loadRun(root, body, concurrency, seconds), loadRun(user, body, concurrency, seconds)]);
+    const asRoot = checked(r!, 'root');
+    const asUser = checked(u!, 'IAM user');
     rows.push({ scenario: 'KMS Encrypt as an IAM user with 10 policies x 10 statements', concurrency, coffer: asUser, references: [{ name: 'same as account root', result: asRoot, ratio: asUser.opsPerSecond / asRoot.opsPerSecond }] });
   }
   return rows;

@@ -1,5 +1,5 @@
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { medianOf3, runLoad, type LoadResult } from './load.js';
+import { interleavedMediansOf3, runLoad, type LoadResult } from './load.js';
 import { kmsRequest, signerFor, type Target } from './signing.js';
 
 /**
@@ -63,9 +63,13 @@ async function prepare(target: Target, region: string): Promise<Scenario[]> {
   }
 }
 
-async function measure(target: Target, name: string, scenario: Scenario, concurrency: number, seconds: number, region: string): Promise<LoadResult> {
+/** One load run of `scenario` against `target`. */
+function loadRun(target: Target, scenario: Scenario, concurrency: number, seconds: number, region: string): () => Promise<LoadResult> {
   const signer = signerFor(target, 'kms', region);
-  const result = await medianOf3(() => runLoad(() => kmsRequest(signer, target.url, scenario.operation, scenario.body), concurrency, seconds));
+  return () => runLoad(() => kmsRequest(signer, target.url, scenario.operation, scenario.body), concurrency, seconds);
+}
+
+function checked(result: LoadResult, name: string, scenario: Scenario): LoadResult {
   if (result.errors > 0) throw new Error(`KMS ${scenario.operation} on ${name}: ${result.errors} of ${result.ops} requests failed`);
   return result;
 }
@@ -78,17 +82,36 @@ export async function kmsScenarios(o: KmsBenchOptions): Promise<BenchRow[]> {
   const peers = [];
   for (const peer of o.peers ?? []) peers.push({ peer, scenarios: (await prepare(peer, region)).filter(wanted) });
   const rows: BenchRow[] = [];
+  let echo: LoadResult | undefined;
   for (const concurrency of o.concurrencies ?? [1, 32]) {
-    const echo = await measure(o.echo, 'echo server', scenarios[0]!, concurrency, o.seconds, region);
     for (const [i, scenario] of scenarios.entries()) {
-      const coffer = await measure(o.coffer, 'Coffer', scenario, concurrency, o.seconds, region);
-      const references: Reference[] = [{ name: 'echo server', result: echo, ratio: coffer.opsPerSecond / echo.opsPerSecond }];
-      for (const p of peers) {
-        const result = await measure(p.peer, p.peer.name, p.scenarios[i]!, concurrency, o.seconds, region);
+      // The echo server sees the same Encrypt request whatever the operation: measured with the first.
+      const runs = [loadRun(o.coffer, scenario, concurrency, o.seconds, region), ...peers.map((p) => loadRun(p.peer, p.scenarios[i]!, concurrency, o.seconds, region))];
+      if (i === 0) runs.push(loadRun(o.echo, scenario, concurrency, o.seconds, region));
+      const results = await interleavedMediansOf3(runs);
+      if (i === 0) echo = checked(results.pop()!, 'echo server', scenario);
+      const coffer = checked(results[0]!, 'Coffer', scenario);
+      const references: Reference[] = [{ name: 'echo server', result: echo!, ratio: coffer.opsPerSecond / echo!.opsPerSecond }];
+      for (const [j, p] of peers.entries()) {
+        const result = checked(results[j + 1]!, p.peer.name, scenario);
         references.push({ name: p.peer.name, result, ratio: coffer.opsPerSecond / result.opsPerSecond });
       }
       rows.push({ scenario: `KMS ${scenario.name}`, concurrency, coffer, references });
     }
+  }
+  return rows;
+}
+
+/**
+ * KMS Encrypt (256 B) against two Coffers, runs interleaved, as rows of `a` with `b` as the
+ * reference: the trail's cost is Coffer against a Coffer with COFFER_TRAIL_RECORDING=off.
+ */
+export async function kmsEncryptPair(a: Target, b: Target & { name: string }, seconds: number, concurrencies = [1, 32], region = 'us-east-1'): Promise<BenchRow[]> {
+  const [onA, onB] = [(await prepare(a, region))[0]!, (await prepare(b, region))[0]!];
+  const rows: BenchRow[] = [];
+  for (const concurrency of concurrencies) {
+    const [ra, rb] = await interleavedMediansOf3([loadRun(a, onA, concurrency, seconds, region), loadRun(b, onB, concurrency, seconds, region)]);
+    rows.push({ scenario: `KMS ${onA.name}`, concurrency, coffer: checked(ra!, 'Coffer', onA), references: [{ name: b.name, result: checked(rb!, b.name, onB), ratio: ra!.opsPerSecond / rb!.opsPerSecond }] });
   }
   return rows;
 }

@@ -87,3 +87,16 @@ export async function medianOf3(run: () => Promise<LoadResult>): Promise<LoadRes
   results.sort((a, b) => a.opsPerSecond - b.opsPerSecond);
   return results[1]!;
 }
+
+/**
+ * Each of `runs` three times, interleaved (a b c a b c a b c), and each one's median by ops/s:
+ * a slow change in the machine's load (other processes on shared cores) then hits every side of a
+ * comparison alike instead of whichever happened to run during it.
+ */
+export async function interleavedMediansOf3(runs: Array<() => Promise<LoadResult>>): Promise<LoadResult[]> {
+  const results: LoadResult[][] = runs.map(() => []);
+  for (let round = 0; round < 3; round++) {
+    for (const [i, run] of runs.entries()) results[i]!.push(await run());
+  }
+  return results.map((r) => r.sort((a, b) => a.opsPerSecond - b.opsPerSecond)[1]!);
+}

@@ -6,7 +6,7 @@ import { authzEngineBench, authzWireScenarios } from './authz-wire.bench.js';
 import { ratioChart, type ChartBar } from './chart.js';
 import { clusterScenarios } from './cluster.bench.js';
 import { envelopeBench } from './envelope.bench.js';
-import { kmsScenarios, type BenchRow } from './kms.bench.js';
+import { kmsEncryptPair, kmsScenarios, type BenchRow } from './kms.bench.js';
 import { largeReportLines, listReportLines, rowLines } from './report.js';
 import { listScenario } from './list.bench.js';
 import { multipartScenario, rssScenario } from './large.bench.js';
@@ -99,16 +99,12 @@ async function main(): Promise<void> {
     }
 
     await section('trail', async () => {
-      // The same KMS Encrypt against a Coffer with the trail off: the ratio is what recording every call costs.
+      // KMS Encrypt against this Coffer and one with the trail off, runs interleaved: the ratio is what recording every call costs.
       const untrailed = await startCoffer({ COFFER_TRAIL_RECORDING: 'off' });
       try {
-        const off = await kmsScenarios({ coffer: untrailed, echo, seconds: SECONDS, operations: ['Encrypt'] });
-        const trailed = kms ?? (await kmsScenarios({ coffer, echo, seconds: SECONDS, operations: ['Encrypt'] }));
-        for (const r of off) {
-          const on = trailed.find((k) => k.scenario === r.scenario && k.concurrency === r.concurrency)!.coffer;
-          const row: BenchRow = { scenario: 'KMS Encrypt (256 B), trail on', concurrency: r.concurrency, coffer: on, references: [{ name: 'trail off (COFFER_TRAIL_RECORDING=off)', result: r.coffer, ratio: on.opsPerSecond / r.coffer.opsPerSecond }] };
-          rows.push(row);
-          if (r.concurrency === 32) bars.push({ label: 'KMS Encrypt c=32, trail on vs trail off', ratio: row.references[0]!.ratio });
+        for (const r of await kmsEncryptPair(coffer, { ...untrailed, name: 'trail off (COFFER_TRAIL_RECORDING=off)' }, SECONDS)) {
+          rows.push({ ...r, scenario: `${r.scenario}, trail on` });
+          if (r.concurrency === 32) bars.push({ label: 'KMS Encrypt c=32, trail on vs trail off', ratio: r.references[0]!.ratio });
         }
       } finally {
         await untrailed.stop();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BenchRow, Reference } from './kms.bench.js';
-import { medianOf3, runLoad, type LoadResult } from './load.js';
+import { interleavedMediansOf3, runLoad, type LoadResult } from './load.js';
 import { s3Request, signerFor, type Target } from './signing.js';
 
 /**
@@ -36,13 +36,16 @@ async function prepare(t: Target, body: Buffer): Promise<void> {
   }
 }
 
-async function measure(t: Target, name: string, op: 'PUT' | 'GET', body: Buffer, concurrency: number, seconds: number): Promise<LoadResult> {
+function loadRun(t: Target, op: 'PUT' | 'GET', body: Buffer, concurrency: number, seconds: number): () => Promise<LoadResult> {
   const signer = signerFor(t, 's3');
   let n = 0;
   const next = () => op === 'PUT'
     ? s3Request(signer, t.url, 'PUT', `/${BUCKET}/put-${n++ % 1000}`, { body })
     : s3Request(signer, t.url, 'GET', `/${BUCKET}/get-4k`);
-  const result = await medianOf3(() => runLoad(next, concurrency, seconds));
+  return () => runLoad(next, concurrency, seconds);
+}
+
+function checked(result: LoadResult, name: string, op: string): LoadResult {
   if (result.errors > 0) throw new Error(`S3 ${op} 4 KiB on ${name}: ${result.errors} of ${result.ops} requests failed`);
   return result;
 }
@@ -55,12 +58,13 @@ export async function s3SmallScenarios(o: S3SmallOptions): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const op of ['PUT', 'GET'] as const) {
     for (const concurrency of o.concurrencies ?? [1, 8]) {
-      const coffer = await measure(o.coffer, 'Coffer', op, body, concurrency, o.seconds);
-      const references: Reference[] = [];
-      for (const ref of [{ ...o.echo, name: 'echo server' }, ...(o.peers ?? [])]) {
-        const result = await measure(ref, ref.name, op, body, concurrency, o.seconds);
-        references.push({ name: ref.name, result, ratio: coffer.opsPerSecond / result.opsPerSecond });
-      }
+      const refs = [{ ...o.echo, name: 'echo server' }, ...(o.peers ?? [])];
+      const [c, ...others] = await interleavedMediansOf3([o.coffer, ...refs].map((t) => loadRun(t, op, body, concurrency, o.seconds)));
+      const coffer = checked(c!, 'Coffer', op);
+      const references: Reference[] = refs.map((ref, i) => {
+        const result = checked(others[i]!, ref.name, op);
+        return { name: ref.name, result, ratio: coffer.opsPerSecond / result.opsPerSecond };
+      });
       rows.push({ scenario: `S3 ${op} 4 KiB (SSE-S3)`, concurrency, coffer, references });
     }
   }
