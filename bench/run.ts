@@ -20,7 +20,7 @@ import { soakReportLines, soakScenario } from './soak.bench.js';
 /**
  * `npm run bench`: starts Coffer, the echo server and the peers (moto, s3rver) itself, runs each
  * scenario against Coffer and its references in the same run, and writes
- * bench/results/<date>.{md,json,svg}. Figures are ratios to a limit or a peer measured here and
+ * bench/results/<date>.{md,json,svg} (<date>-only-<sections>.* when BENCH_ONLY picks sections). Figures are ratios to a limit or a peer measured here and
  * now, never absolute targets, so they mean the same on any machine; every figure is the median of
  * three runs. See bench/README.md for what each ratio means.
  *
@@ -53,6 +53,8 @@ async function stsRows(coffer: Endpoint, echo: Endpoint): Promise<BenchRow[]> {
 async function main(): Promise<void> {
   const began = performance.now();
   const date = new Date().toISOString().slice(0, 10);
+  // A run of some sections only must not overwrite the day's full results.
+  const name = process.env.BENCH_ONLY ? `${date}-only-${[...ONLY].join('-')}` : date;
   const timings: Record<string, number> = {};
   const section = async <T>(name: string, fn: () => Promise<T>): Promise<T | undefined> => {
     if (!ONLY.has(name)) return undefined;
@@ -216,14 +218,14 @@ async function main(): Promise<void> {
       'Other processes on the machine (other engineers\' builds and tests) share the cores, so absolute figures are noisy; the ratios less so.', '',
     `Peers: ${peersLine.length ? peersLine.join('; ') : 'none needed by the sections run'}.`, '',
     `Sections run: ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}; total ${total.toFixed(0)} s (${(total / 60).toFixed(1)} min).`, '',
-    `![ratios](${date}.svg)`, '',
+    `![ratios](${name}.svg)`, '',
     ...body,
   ];
   const out = join(here, '../../bench/results');
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, `${date}.md`), lines.join('\n') + '\n');
-  await writeFile(join(out, `${date}.json`), JSON.stringify(json, null, 2) + '\n');
-  await writeFile(join(out, `${date}.svg`), ratioChart(`Coffer bench ${date}: ratios`, bars));
+  await writeFile(join(out, `${name}.md`), lines.join('\n') + '\n');
+  await writeFile(join(out, `${name}.json`), JSON.stringify(json, null, 2) + '\n');
+  await writeFile(join(out, `${name}.svg`), ratioChart(`Coffer bench ${name}: ratios`, bars));
   process.stdout.write(lines.join('\n') + '\n');
 }
 
