@@ -20,9 +20,10 @@ import { soakReportLines, soakScenario } from './soak.bench.js';
 /**
  * `npm run bench`: starts Coffer, the echo server and the peers (moto, s3rver) itself, runs each
  * scenario against Coffer and its references in the same run, and writes
- * bench/results/<date>.{md,json,svg} (<date>-only-<sections>.* when BENCH_ONLY picks sections). Figures are ratios to a limit or a peer measured here and
- * now, never absolute targets, so they mean the same on any machine; every figure is the median of
- * three runs. See bench/README.md for what each ratio means.
+ * bench/results/<date>.{md,json,svg} (<date>-only-<sections>.* when BENCH_ONLY picks sections).
+ * Figures are ratios to a limit or a peer measured here and now, never absolute targets, so they
+ * mean the same on any machine; every figure is the median of three runs. See bench/README.md for
+ * what each ratio means.
  *
  * BENCH_SECONDS (default 1, so the whole suite stays under 15 minutes) sets the length of each
  * load run; BENCH_ENVELOPE_MIB (default here 256), BENCH_LIST_KEYS, BENCH_LIST_SEED_SECONDS and
