@@ -17,7 +17,7 @@ import {
   DeleteAccessKeyCommand, DeleteLoginProfileCommand, IAMClient,
 } from '@aws-sdk/client-iam';
 import {
-  CreateBucketCommand, PutBucketAclCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client,
+  CreateBucketCommand, DeletePublicAccessBlockCommand, PutBucketAclCommand, PutBucketPolicyCommand, PutPublicAccessBlockCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
@@ -117,13 +117,18 @@ before(async () => {
   const s3 = new S3Client({ ...sdk(), forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: 'audit-private' }));
   await s3.send(new PutPublicAccessBlockCommand({ Bucket: 'audit-private', PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
+  // New buckets have Block Public Access on (AWS's default since April 2023): the faulty buckets
+  // have it lifted, as an AWS user would have to.
   await s3.send(new CreateBucketCommand({ Bucket: 'audit-no-bpa' }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'audit-no-bpa' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'audit-public-policy' }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'audit-public-policy' }));
   await s3.send(new PutBucketPolicyCommand({
     Bucket: 'audit-public-policy',
     Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::audit-public-policy/*' }] }),
   }));
   await s3.send(new CreateBucketCommand({ Bucket: 'audit-public-acl', ObjectOwnership: 'BucketOwnerPreferred' }));
+  await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'audit-public-acl' }));
   await s3.send(new PutBucketAclCommand({ Bucket: 'audit-public-acl', ACL: 'public-read' }));
 
   ids.key = (await new KMSClient(sdk()).send(new CreateKeyCommand({ Description: 'no rotation' }))).KeyMetadata!.KeyId!;

@@ -1,14 +1,12 @@
 // The web console in a real browser (Debian's chromium through playwright-core) against a real
 // server: every click goes through the AWS SDK in the page to the API, and each effect is checked
 // with the SDK from here. Screenshots of every page (1440 px and phone width, light and dark) are
-// written to test-artifacts/console/ (or $COFFER_TEST_ARTIFACTS).
+// written to test-artifacts/console/ (or $COFFER_TEST_ARTIFACTS). Audits, IAM roles/groups/MFA and
+// large uploads: test/console-audit.e2e.test.ts.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import {
   CreateBucketCommand, DeleteBucketCommand, GetBucketEncryptionCommand, GetBucketPolicyCommand, GetBucketVersioningCommand, GetObjectCommand, HeadBucketCommand,
@@ -19,112 +17,39 @@ import {
   DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, ListGrantsCommand, ListKeyRotationsCommand, ListKeysCommand, ListResourceTagsCommand, PutKeyPolicyCommand,
 } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { ConsoleBrowser, VIEWPORTS } from './console-browser.js';
 import { startServer, type TestServer } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ARTIFACTS = process.env.COFFER_TEST_ARTIFACTS ?? join(ROOT, 'test-artifacts', 'console');
-const CHROMIUM = process.env.COFFER_CHROMIUM ?? '/usr/bin/chromium';
-const VIEWPORTS = { desktop: { width: 1440, height: 900 }, phone: { width: 390, height: 844 } } as const;
-
 let server: TestServer;
-let browser: Browser;
+let ui: ConsoleBrowser;
 let page: Page;
-let health: { services: Record<string, string>; audit?: string; features?: Record<string, string> };
+let health: { services: Record<string, string>; audit?: string };
 let account: string;
-const pageErrors: string[] = [];
 
 function sdkConfig(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey }) {
   return { region: server.region, endpoint: server.url, credentials };
 }
 
 before(async () => {
-  assert.ok(existsSync(join(ROOT, 'console', 'dist', 'index.html')), 'console/dist is missing: the build (npm run build) builds the console with vite');
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: scripts/setup-test.sh installs Debian's chromium`);
-  await mkdir(ARTIFACTS, { recursive: true });
   server = await startServer();
   health = (await (await fetch(`${server.url}/_coffer/health`)).json()) as typeof health;
   account = (await new STSClient(sdkConfig()).send(new GetCallerIdentityCommand({}))).Account!;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ viewport: VIEWPORTS.desktop, colorScheme: 'light', acceptDownloads: true });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  ui = await ConsoleBrowser.launch(server);
+  page = ui.page;
 });
 
 after(async () => {
-  await browser?.close();
+  await ui?.close();
   await server?.stop();
 });
 
 const available = (service: string) => health.services[service] === 'available';
-const consoleUrl = (path = '') => `${server.url}/_coffer/console/${path}`;
-
-/**
- * The page's globals, loosely typed (this file compiles without the DOM library). Predicates are
- * functions, not strings: the console's CSP forbids eval, and Playwright evaluates string
- * predicates with it.
- */
-interface PageGlobals { document: { documentElement: { dataset: Record<string, string | undefined> }; querySelectorAll(selector: string): { length: number } } }
-
-/** Resolves once no loading indicator is left on the page. */
-async function settled(): Promise<void> {
-  await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('.loading, .spinner').length === 0);
-}
-
-/**
- * Screenshots of the current page at 1440 px and phone width, light and dark (the console follows
- * the system scheme until the toggle is used). At phone width nothing may scroll sideways.
- */
-async function capture(name: string): Promise<void> {
-  await settled();
-  try {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      // React applies the scheme on the media query's change event: wait for it to land.
-      await page.waitForFunction((want) => (globalThis as unknown as PageGlobals).document.documentElement.dataset.theme === want, scheme, { timeout: 2000 })
-        .catch(() => assert.fail(`${name}: the theme does not follow the ${scheme} system scheme`));
-      for (const [label, size] of Object.entries(VIEWPORTS)) {
-        await page.setViewportSize(size);
-        // From the top: a full-page shot of a scrolled page draws the sticky top bar mid-page.
-        await page.evaluate('window.scrollTo(0, 0)');
-        await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-        if (label === 'phone') {
-          const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-          assert.ok(overflow <= 0, `${name}: ${overflow}px of horizontal scrolling at phone width`);
-        }
-        await page.screenshot({ path: join(ARTIFACTS, `${name}-${label}-${scheme}.png`), fullPage: true });
-      }
-    }
-  } finally {
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize(VIEWPORTS.desktop);
-  }
-}
-
-/** Signs in through the form with the keyboard only: the access key field has focus on load, Enter submits. */
-async function signIn(accessKeyId: string, secretAccessKey: string, sessionToken?: string): Promise<void> {
-  await page.goto(consoleUrl());
-  await page.getByRole('heading', { name: 'Sign in to Coffer' }).waitFor();
-  assert.equal(await page.evaluate('document.activeElement?.getAttribute("name")'), 'accessKeyId');
-  await page.keyboard.type(accessKeyId);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(secretAccessKey);
-  if (sessionToken) {
-    await page.keyboard.press('Tab');
-    await page.keyboard.insertText(sessionToken);
-    await page.keyboard.press('Tab');
-  }
-  await page.keyboard.press('Enter');
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-}
-
-async function nav(label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
-}
+const consoleUrl = (path = '') => ui.url(path);
+const settled = () => ui.settled();
+const capture = (name: string) => ui.capture(name);
+const signIn = (accessKeyId: string, secretAccessKey: string, sessionToken?: string) => ui.signIn(accessKeyId, secretAccessKey, sessionToken);
+const nav = (label: string) => ui.nav(label);
 
 test('the server serves the console: types, caching, client routes, no traversal', async () => {
   const index = await fetch(consoleUrl('keys/some-key-id'));
@@ -482,16 +407,8 @@ test('the console in a browser: keys, buckets, objects, trail, IAM, a limited us
     }
   });
 
-  await t.test('the audit page says the auditor is not there (from the server\'s capabilities)', async () => {
-    await nav('Audit');
-    const auditOffered = [health.audit, health.features?.audit, health.services.audit].includes('available');
-    await page.getByTestId('audit-state').getByRole('heading', { name: auditOffered ? 'Auditor available' : 'Not available yet' }).waitFor();
-    await capture('audit');
-  });
-
   await t.test('a user without permissions, signed in with STS temporary credentials, sees AccessDenied naming the action', { skip: !limitedKey && 'needs the IAM user' }, async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in to Coffer' }).waitFor();
+    await ui.signOut();
     assert.equal(await page.evaluate('sessionStorage.length'), 0, 'signing out forgets the keys');
     // Temporary credentials this time: the user's own session token from STS.
     const temporary = (await new STSClient(sdkConfig({ accessKeyId: limitedKey!.id, secretAccessKey: limitedKey!.secret })).send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials!;
@@ -524,5 +441,5 @@ test('the console in a browser: keys, buckets, objects, trail, IAM, a limited us
     assert.equal(await page.evaluate('document.documentElement.dataset.theme'), 'dark');
   });
 
-  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+  assert.deepEqual(ui.pageErrors, [], 'no uncaught errors in the page');
 });

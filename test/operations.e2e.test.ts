@@ -12,10 +12,12 @@ describe('operations hygiene', () => {
     try {
       const res = await fetch(`${server.url}/_coffer/health`);
       assert.equal(res.status, 200);
-      const health = (await res.json()) as { status: string; services: Record<string, string> };
+      const health = (await res.json()) as { status: string; services: Record<string, string>; audit?: string };
       assert.equal(health.status, 'ok');
       assert.deepEqual(Object.keys(health.services).sort(), ['cloudtrail', 'ec2', 'iam', 'kms', 's3', 'sts']);
       assert.equal(health.services.sts, 'available');
+      // The console's Audit page runs the auditor only where the server says it ships one.
+      assert.equal(health.audit, 'available');
     } finally {
       await server.stop();
     }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
-  CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketPolicyCommand, S3Client,
+  CreateBucketCommand, DeletePublicAccessBlockCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, PutBucketPolicyCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
@@ -256,6 +256,8 @@ describe('S3 POST Object (browser uploads)', () => {
 
   it('lets anonymous forms write only where a bucket policy allows it', async () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'public-drop' }));
+    // A public policy needs the bucket's Block Public Access (on by default) lifted first.
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'public-drop' }));
     await s3.send(new PutBucketPolicyCommand({
       Bucket: 'public-drop',
       Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::public-drop/inbox/*' }] }),

@@ -12,7 +12,7 @@ import {
   GetBucketTaggingCommand, GetBucketVersioningCommand, GetObjectAclCommand, GetObjectCommand, GetObjectTaggingCommand, GetPublicAccessBlockCommand,
   HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsCommand, ListObjectsV2Command, ListObjectVersionsCommand,
   PutBucketAclCommand, PutBucketCorsCommand, PutBucketPolicyCommand, PutBucketTaggingCommand, PutBucketVersioningCommand, PutObjectAclCommand,
-  PutObjectCommand, PutObjectTaggingCommand, PutPublicAccessBlockCommand, S3Client, S3ServiceException, DeleteBucketOwnershipControlsCommand,
+  PutObjectCommand, PutObjectTaggingCommand, PutPublicAccessBlockCommand, S3Client, S3ServiceException, DeleteBucketOwnershipControlsCommand, DeletePublicAccessBlockCommand,
   DeleteObjectTaggingCommand,
 } from '@aws-sdk/client-s3';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -316,8 +316,10 @@ describe('S3 through the AWS SDK for JavaScript v3', () => {
     assert.deepEqual([disabled.name, disabled.message], ['AccessControlListNotSupported', 'The bucket does not allow ACLs']);
     await s3.send(new PutObjectAclCommand({ Bucket: 'sdk-tags', Key: 't', ACL: 'bucket-owner-full-control' }));
 
-    // With ACLs enabled, canned ACLs and grants are stored and returned.
+    // With ACLs enabled and Block Public Access lifted (both on by default, as in AWS since April
+    // 2023), canned ACLs and grants are stored and returned.
     await s3.send(new DeleteBucketOwnershipControlsCommand({ Bucket: 'sdk-tags' }));
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'sdk-tags' }));
     await s3.send(new PutBucketAclCommand({ Bucket: 'sdk-tags', ACL: 'public-read' }));
     const publicAcl = await s3.send(new GetBucketAclCommand({ Bucket: 'sdk-tags' }));
     assert.deepEqual(publicAcl.Grants?.map((g) => [g.Grantee?.Type, g.Grantee?.URI ?? g.Grantee?.ID, g.Permission]), [
@@ -380,6 +382,8 @@ describe('S3 through the AWS SDK for JavaScript v3', () => {
     const noPolicy = await failure(s3.send(new GetBucketPolicyCommand({ Bucket: 'sdk-config' })));
     assert.equal(noPolicy.name, 'NoSuchBucketPolicy');
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::sdk-config/*' }] });
+    // A public policy needs the bucket's Block Public Access (on by default) lifted first.
+    await s3.send(new DeletePublicAccessBlockCommand({ Bucket: 'sdk-config' }));
     await s3.send(new PutBucketPolicyCommand({ Bucket: 'sdk-config', Policy: policy }));
     assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket: 'sdk-config' }))).Policy, policy);
     assert.equal((await s3.send(new GetBucketPolicyStatusCommand({ Bucket: 'sdk-config' }))).PolicyStatus?.IsPublic, true);

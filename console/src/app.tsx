@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { clientsFor, type Clients } from './aws';
 import { Link, navigate, useLocation } from './router';
+import { clearSummaries } from './audit/summary';
 import { clearSession, loadSession, saveSession, type Session } from './session';
 import { useTheme } from './theme';
 import { SignIn } from './pages/sign-in';
@@ -31,6 +32,7 @@ export function App() {
   };
   const signOut = () => {
     clearSession();
+    clearSummaries();
     setSession(undefined);
     navigate('/', { replace: true });
   };

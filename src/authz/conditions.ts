@@ -171,10 +171,10 @@ function valueMatcher(op: OperatorInfo & { kind: Exclude<Kind, 'null'> }, values
       return (v) => policy.includes(v.toLowerCase());
     }
     case 'binary': {
-      const policy = values.map((v) => Buffer.from(v, 'base64'));
+      const policy = values.map(base64Bytes);
       return (v) => {
-        const b = Buffer.from(v, 'base64');
-        return policy.some((p) => p.equals(b));
+        const b = base64Bytes(v);
+        return b !== undefined && policy.includes(b);
       };
     }
     case 'ip': {
@@ -246,4 +246,16 @@ export function compileCondition(block: unknown, withVariables: boolean): Condit
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Base-64 text as its bytes (a binary string), or undefined when it is not base-64 (it then
+ * matches nothing). Web APIs only: the auditor's public-policy check runs in the console too.
+ */
+function base64Bytes(text: string): string | undefined {
+  try {
+    return atob(text.replace(/\s+/g, ''));
+  } catch {
+    return undefined;
+  }
 }

@@ -49,8 +49,9 @@ export function principalContextKeys(principal: Principal | null, policies?: Pri
 
 /**
  * Keys describing the request itself: aws:CurrentTime, aws:EpochTime, aws:SecureTransport,
- * aws:SourceIp, aws:RequestedRegion, aws:UserAgent, aws:ViaAWSService, aws:CalledVia*, and for
- * KMS kms:CallerAccount and kms:ViaService.
+ * aws:SourceIp, aws:RequestedRegion, aws:UserAgent, aws:ViaAWSService, aws:CalledVia*,
+ * aws:SourceArn and aws:SourceAccount (a service principal's), and for KMS kms:CallerAccount and
+ * kms:ViaService.
  */
 export function requestContextKeys(ctx: RequestContext, keys: ContextKeys = {}): ContextKeys {
   keys['aws:CurrentTime'] = ctx.receivedAt.toISOString();
@@ -65,6 +66,10 @@ export function requestContextKeys(ctx: RequestContext, keys: ContextKeys = {}):
     keys['aws:CalledVia'] = via;
     keys['aws:CalledViaFirst'] = via[0]!;
     keys['aws:CalledViaLast'] = via[via.length - 1]!;
+  }
+  if (ctx.source) {
+    keys['aws:SourceArn'] = ctx.source.arn;
+    keys['aws:SourceAccount'] = ctx.source.account;
   }
   if (ctx.service === 'kms') {
     if (ctx.principal && ctx.principal.type !== 'Anonymous') keys['kms:CallerAccount'] = ctx.principal.accountId;

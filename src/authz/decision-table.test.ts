@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { aclCases } from './decision-table/acl.cases.js';
 import { conditionCases } from './decision-table/conditions.cases.js';
 import { elementCases } from './decision-table/elements.cases.js';
 import { kmsCases } from './decision-table/kms.cases.js';
@@ -9,9 +10,9 @@ import { evaluate } from './evaluate.js';
 /**
  * The decision table: every case's expected answer is taken from the AWS documentation page and
  * section it cites (policy evaluation logic, cross-account logic, permissions boundaries, session
- * policies, condition operators, policy variables, KMS key policies and grants).
+ * policies, condition operators, policy variables, KMS key policies and grants, S3 ACL grants).
  */
-const tables = { logic: logicCases, kms: kmsCases, conditions: conditionCases, elements: elementCases };
+const tables = { logic: logicCases, kms: kmsCases, conditions: conditionCases, elements: elementCases, acl: aclCases };
 const all = Object.values(tables).flat();
 
 describe('policy evaluation decision table', () => {

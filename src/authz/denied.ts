@@ -1,9 +1,16 @@
 import { AwsError } from '../errors.js';
+import type { RequestContext } from '../server/context.js';
 
-/** AWS's refusal of an unauthorized call, shaped per protocol as each service words it. */
-export function accessDenied(protocol: string, principalArn: string | undefined, action: string, resource: string): AwsError {
+/**
+ * AWS's refusal of an unauthorized call, shaped per protocol as each service words it. `denial`
+ * (the authorizer's, from the request context) names the refused action and resource and why;
+ * without it the refusal reads as no identity-based policy allowing `action` on `resource`.
+ */
+export function accessDenied(protocol: string, principalArn: string | undefined, action: string, resource: string, denial?: RequestContext['denial']): AwsError {
   const who = principalArn ?? 'anonymous';
-  const sentence = `User: ${who} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+  if (denial) ({ action, resource } = denial);
+  const why = denial?.reason ?? `because no identity-based policy allows the ${action} action`;
+  const sentence = `User: ${who} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
   switch (protocol) {
     case 'json':
       return new AwsError('AccessDeniedException', sentence, { status: 400 });

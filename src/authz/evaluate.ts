@@ -2,7 +2,7 @@ import type { Principal } from '../server/context.js';
 import { arnAccount, arnMatch, compileArnPattern, splitArn, wildcardMatch } from './arn.js';
 import { compilePolicy, type CompiledPolicy, type CompiledStatement } from './policy.js';
 import { matchPrincipal, notPrincipalApplies, type PrincipalMatch } from './principals.js';
-import type { GrantView, ResourcePolicy } from './types.js';
+import type { AclGrantee, GrantView, ResourcePolicy } from './types.js';
 import { resolveTemplate, type Lookup } from './variables.js';
 import { grantMatch } from './grants.js';
 
@@ -35,15 +35,35 @@ export interface EvaluationRequest {
   session?: string[];
   resourcePolicy?: ResourcePolicy;
   grants?: GrantView[];
+  /** ACL grantees holding the permission the action needs: they allow as the resource policy does. */
+  acl?: AclGrantee[];
 }
 
-export type PolicySource = 'identity' | 'resource' | 'boundary' | 'session' | 'grant';
+export type PolicySource = 'identity' | 'resource' | 'boundary' | 'session' | 'grant' | 'acl';
 
 export interface EvaluationResult {
   decision: 'allowed' | 'explicitDeny' | 'implicitDeny';
   /** Every statement (and grant) that applied to the request. */
   matchedStatements: Array<{ source: PolicySource; sid?: string; effect: 'Allow' | 'Deny' }>;
+  /**
+   * For a denial, the end of AWS's access-denied sentence naming the policy type that decided it:
+   * `with an explicit deny in a resource-based policy`, `because no resource-based policy allows
+   * the kms:Decrypt action`. https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+   */
+  reason?: string;
 }
+
+/** The policy types as AWS's access-denied messages name them. */
+const POLICY_TYPE: Record<PolicySource, string> = {
+  identity: 'identity-based policy',
+  resource: 'resource-based policy',
+  boundary: 'permissions boundary',
+  session: 'session policy',
+  grant: 'resource-based policy',
+  acl: 'resource-based policy',
+};
+const explicitReason = (source: PolicySource) => `with an explicit deny in ${source === 'identity' ? 'an' : 'a'} ${POLICY_TYPE[source]}`;
+const implicitReason = (source: PolicySource, action: string) => `because no ${POLICY_TYPE[source]} allows the ${action} action`;
 
 /**
  * The root user of the bucket owner's account can always read, replace and delete the bucket
@@ -165,6 +185,19 @@ class Scan {
   }
 }
 
+/**
+ * How an ACL grant names the caller: AllUsers anyone, AuthenticatedUsers any signed caller, both
+ * like a policy's `"Principal": "*"`; a canonical user id names an account, like its root ARN.
+ */
+function aclMatch(grantees: AclGrantee[], p: Principal | null): PrincipalMatch | undefined {
+  let best: PrincipalMatch | undefined;
+  for (const g of grantees) {
+    if (g.kind === 'AllUsers' || (g.kind === 'AuthenticatedUsers' && p !== null && p.type !== 'AWSService')) return 'direct';
+    if (g.kind === 'Account' && p !== null && p.type !== 'AWSService' && p.accountId === g.accountId) best = p.type === 'Root' ? 'direct' : 'account';
+  }
+  return best;
+}
+
 const STRENGTH: Record<PrincipalMatch, number> = { account: 1, issuer: 2, direct: 3 };
 
 function stronger(a: PrincipalMatch | undefined, b: PrincipalMatch): PrincipalMatch {
@@ -183,9 +216,18 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   const boundaryAllows = req.boundary === undefined || scan.allows([req.boundary], 'boundary');
   // Without session policies a role session keeps its role's permissions; a federated user has none.
   const sessionAllows = session ? scan.allows(session, 'session') : p?.type !== 'FederatedUser';
-  const resourceMatch = req.resourcePolicy ? scan.resourceAllows(req.resourcePolicy.document) : undefined;
+  const policyMatch = req.resourcePolicy ? scan.resourceAllows(req.resourcePolicy.document) : undefined;
+  // ACL grants allow as resource-policy statements do (they never deny).
+  const byAcl = req.acl?.length ? aclMatch(req.acl, p) : undefined;
+  if (byAcl) scan.matched.push({ source: 'acl', effect: 'Allow' });
+  const resourceMatch = byAcl ? stronger(policyMatch, byAcl) : policyMatch;
   const grantMatch = req.grants?.length ? scan.grantAllows(req.grants) : undefined;
-  const result = (decision: EvaluationResult['decision']): EvaluationResult => ({ decision, matchedStatements: scan.matched });
+  const result = (decision: EvaluationResult['decision'], missing?: PolicySource): EvaluationResult => {
+    if (decision === 'allowed') return { decision, matchedStatements: scan.matched };
+    const denied = scan.matched.find((m) => m.effect === 'Deny');
+    const reason = decision === 'explicitDeny' ? explicitReason(denied?.source ?? 'identity') : implicitReason(missing ?? 'identity', req.action);
+    return { decision, matchedStatements: scan.matched, reason };
+  };
 
   // AWS-owned resources (`arn:aws:iam::aws:policy/...`) belong to no account: they are readable
   // as if they were the caller's own, never judged cross-account.
@@ -195,9 +237,11 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
   if (isRoot && sameAccount && req.resourcePolicy?.kind === 'standard' && ROOT_BUCKET_POLICY_ACTIONS.has(scan.action)) return result('allowed');
   if (scan.deny) return result('explicitDeny');
   // Anonymous callers and AWS service principals have no policies of their own: only the resource side can allow.
-  if (!p || p.type === 'AWSService') return result(resourceMatch === 'direct' ? 'allowed' : 'implicitDeny');
+  if (!p || p.type === 'AWSService') return result(resourceMatch === 'direct' ? 'allowed' : 'implicitDeny', 'resource');
 
   const principalSide = identityAllows && boundaryAllows && sessionAllows;
+  // Which of the caller's own policies failed to allow, when they did.
+  const principalGap: PolicySource = !identityAllows ? 'identity' : !boundaryAllows ? 'boundary' : 'session';
   // A grant of the resource side to the caller itself, or to its role (within boundary and session policies).
   const directly = (m: PrincipalMatch | undefined) => m === 'direct' || (m === 'issuer' && boundaryAllows && sessionAllows);
   const viaAccount = (m: PrincipalMatch | undefined) => m !== undefined && principalSide;
@@ -206,14 +250,14 @@ export function evaluate(req: EvaluationRequest): EvaluationResult {
     // Cross-account: the resource side must name the caller (or its account) and the caller's own
     // policies must allow too. KMS grants stand on their own for the grantee.
     const allowed = viaAccount(resourceMatch) || directly(grantMatch) || viaAccount(grantMatch);
-    return result(allowed ? 'allowed' : 'implicitDeny');
+    return result(allowed ? 'allowed' : 'implicitDeny', resourceMatch || grantMatch ? principalGap : 'resource');
   }
   const explicitOnly = req.resourcePolicy !== undefined && req.resourcePolicy.kind !== 'standard';
   if (explicitOnly) {
     // The key policy must allow; naming the account delegates to the account's IAM policies.
     const allowed = directly(resourceMatch) || viaAccount(resourceMatch) || directly(grantMatch) || viaAccount(grantMatch);
-    return result(allowed ? 'allowed' : 'implicitDeny');
+    return result(allowed ? 'allowed' : 'implicitDeny', resourceMatch || grantMatch ? principalGap : 'resource');
   }
   const allowed = principalSide || directly(resourceMatch) || directly(grantMatch);
-  return result(allowed ? 'allowed' : 'implicitDeny');
+  return result(allowed ? 'allowed' : 'implicitDeny', principalGap);
 }

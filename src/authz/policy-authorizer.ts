@@ -1,8 +1,8 @@
 import type { RequestContext } from '../server/context.js';
 import { buildContextKeys } from './context-keys.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, type EvaluationRequest } from './evaluate.js';
 import type { PrincipalPolicies, PrincipalPolicySource } from './principal-policies.js';
-import type { ActionSpec, Authorizer } from './types.js';
+import type { AclGrantee, ActionSpec, Authorizer } from './types.js';
 
 /** The account root, AWS services and anonymous callers have no identity policies, boundary, session or tags. */
 const NO_POLICIES: PrincipalPolicies = { identity: [], tags: {} };
@@ -11,7 +11,8 @@ const HAS_POLICIES = new Set(['IAMUser', 'AssumedRole', 'FederatedUser']);
 /**
  * The authorizer the gateway calls on every request: gathers the caller's policies (from IAM), the
  * resource policy and grants (from the operation's ActionSpec) and the request context, and
- * evaluates every resource the operation touches. All of them must be allowed.
+ * evaluates every resource the operation touches (with the action the request needs, and the
+ * resource's ACL where the service has one). All of them must be allowed.
  */
 export class PolicyAuthorizer implements Authorizer {
   constructor(private readonly source: PrincipalPolicySource) {}
@@ -28,11 +29,15 @@ export class PolicyAuthorizer implements Authorizer {
       spec.grants?.(ctx, input),
     ]);
     const context = buildContextKeys(ctx, principal ? policies : undefined, await spec.conditions?.(ctx, input));
+    const action = spec.actionFor?.(ctx, input) ?? spec.action;
+    // ACLs are looked up only when the policies alone leave a resource implicitly denied: the
+    // common case (an allowed caller) pays nothing for them.
+    let acl: AclGrantee[] | undefined;
     // An operation that names no resource is evaluated against "*", never waved through.
     for (const resource of resources.length > 0 ? resources : ['*']) {
-      const { decision } = evaluate({
+      const request: EvaluationRequest = {
         principal,
-        action: spec.action,
+        action,
         resource,
         context,
         identity: policies.identity,
@@ -40,8 +45,17 @@ export class PolicyAuthorizer implements Authorizer {
         session: policies.session,
         resourcePolicy,
         grants,
-      });
-      if (decision !== 'allowed') return 'deny';
+      };
+      let { decision, reason } = evaluate(request);
+      if (decision === 'implicitDeny' && spec.acl) {
+        acl ??= await spec.acl(ctx, input, action);
+        if (acl.length > 0) ({ decision, reason } = evaluate({ ...request, acl }));
+      }
+      if (decision !== 'allowed') {
+        // The refusal names the action, resource and policy type that decided it, as AWS's does.
+        ctx.denial = { action, resource, reason: reason! };
+        return 'deny';
+      }
     }
     for (const extra of (await spec.also?.(ctx, input)) ?? []) if ((await this.authorize(ctx, extra, input)) === 'deny') return 'deny';
     return 'allow';

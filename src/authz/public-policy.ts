@@ -68,13 +68,18 @@ export function isPublicPolicy(document: string): boolean {
   });
 }
 
+/** The policy's Deny statements alone ('' when it has none): what still binds a caller it may not grant to. */
+export function denyStatements(document: string): string {
+  const doc = JSON.parse(document) as Record<string, unknown>;
+  const denies = list(doc.Statement).filter((s) => (s as Record<string, unknown>).Effect === 'Deny');
+  return denies.length === 0 ? '' : JSON.stringify({ ...doc, Statement: denies });
+}
+
 /**
  * The policy as RestrictPublicBuckets lets it act on callers outside the bucket owner's account
  * (other than AWS services): its Deny statements only. S3 hands this to the authorizer instead of
  * the stored document when the setting is on and the policy is public.
  */
 export function restrictPublicPolicy(document: string): string {
-  const doc = JSON.parse(document) as Record<string, unknown>;
-  const denies = list(doc.Statement).filter((s) => (s as Record<string, unknown>).Effect === 'Deny');
-  return denies.length === 0 ? '' : JSON.stringify({ ...doc, Statement: denies });
+  return denyStatements(document);
 }

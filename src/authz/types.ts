@@ -7,6 +7,11 @@ import type { RequestContext } from '../server/context.js';
  */
 export interface ActionSpec<Input = any> {
   action: string;
+  /**
+   * The action when it depends on the request (a request naming a version id needs
+   * s3:GetObjectVersion, not s3:GetObject); `action` otherwise.
+   */
+  actionFor?(ctx: RequestContext, input: Input): string;
   /** The resource ARNs; async where a name must be resolved first (a KMS alias names its key's ARN). */
   resources(ctx: RequestContext, input: Input): string[] | Promise<string[]>;
   /** AWS answers these for any authenticated caller, whatever its policies (sts:GetCallerIdentity). */
@@ -15,6 +20,11 @@ export interface ActionSpec<Input = any> {
   conditions?(ctx: RequestContext, input: Input): Record<string, string | string[]> | Promise<Record<string, string | string[]>>;
   /** The resource-based policy that governs the resource (bucket policy, key policy), if any. */
   resourcePolicy?(ctx: RequestContext, input: Input): Promise<ResourcePolicy | undefined>;
+  /**
+   * The ACL grantees (S3 bucket or object ACLs) that hold the permission `action` needs. Asked only
+   * when the policies alone do not allow the call; an empty list when ACLs are disabled.
+   */
+  acl?(ctx: RequestContext, input: Input, action: string): Promise<AclGrantee[]>;
   /** KMS grants on the key that may allow this call. */
   grants?(ctx: RequestContext, input: Input): Promise<GrantView[]>;
   /**
@@ -37,6 +47,13 @@ export interface ResourcePolicy {
    */
   kind: 'standard' | 'kms-key';
 }
+
+/**
+ * Who an S3 ACL grant names, as the authorizer matches callers: everyone (AllUsers, anonymous
+ * included), any signed caller (AuthenticatedUsers), or one account (a canonical user id).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#specifying-grantee
+ */
+export type AclGrantee = { kind: 'AllUsers' } | { kind: 'AuthenticatedUsers' } | { kind: 'Account'; accountId: string };
 
 /** What the authorizer needs of a KMS grant. */
 export interface GrantView {

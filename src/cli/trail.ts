@@ -2,37 +2,43 @@
  * `coffer trail verify`: checks the event history's hash chain in a data directory (see
  * src/trail/chain.ts). Read-only: it never migrates, creates or repairs anything, and may run
  * while a server uses the same directory (it reads one consistent snapshot).
+ * `coffer trail validate` (trail-validate.ts): checks a trail's delivered log and digest files.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadRootKey, rootKeyFingerprint, Sealer } from '../crypto/root-key.js';
+import { openSealer } from '../crypto/key-ring.js';
+import { loadRootKey, type Sealer } from '../crypto/root-key.js';
+import { rootKeyFromKms } from '../server/auto-unseal.js';
 import { openSqlite } from '../store/database.js';
 import { openPostgres } from '../store/postgres/postgres.js';
 import { verifyChain, type VerifyReport } from '../trail/verify.js';
+import { registerValidateCommand } from './trail-validate.js';
 
 /** Exit codes: 0 intact, 1 tampering found, 2 could not verify. */
 const TAMPERED = 1;
 const CANNOT = 2;
 
 /**
- * The sealer, if the root key can be had without creating one: a key file that does not exist
- * yet means the directory has no sealed checkpoint worth checking either.
+ * The sealer, opened as a server opens it (the root key from the environment, the key file or
+ * COFFER_ROOT_KEY_KMS, checked against the data directory, with the key ring of a rotation in
+ * progress), if the root key can be had without creating one: a key file that does not exist yet
+ * means the directory has no sealed checkpoint worth checking either.
  */
 async function sealerFor(dataDir: string, db: Awaited<ReturnType<typeof openSqlite>>): Promise<Sealer | undefined> {
   const env = process.env;
+  const fromKms = await rootKeyFromKms(db, env);
+  if (fromKms) return openSealer(db, fromKms);
   if (!env.COFFER_ROOT_KEY && !env.COFFER_ROOT_PASSPHRASE && !existsSync(join(dataDir, 'root.key'))) return undefined;
   const { key } = await loadRootKey({ dataDir, env });
-  const stored = await db.selectFrom('meta').select('value').where('key', '=', 'root_key_fingerprint').executeTakeFirst();
-  if (stored && stored.value !== rootKeyFingerprint(key)) {
-    throw new Error('the root key is not the one this data directory was created with');
-  }
-  return new Sealer(key);
+  return openSealer(db, key);
 }
 
 function print(report: VerifyReport): void {
   for (const p of report.problems) process.stdout.write(`TAMPERED (${p.kind}): ${p.message}\n`);
-  const range = report.head ? ` (seq 1 to ${report.head.seq})` : '';
+  const first = (report.pruned?.seq ?? 0) + 1;
+  const range = report.head ? ` (seq ${first} to ${report.head.seq})` : '';
+  const expired = report.pruned ? `; events up to seq ${report.pruned.seq} expired (90 days) and were removed under a sealed checkpoint` : '';
   if (report.problems.length > 0) {
     process.stdout.write(`Event history verification FAILED: ${report.problems.length} problem(s) among ${report.events} events${range}.\n`);
     return;
@@ -40,7 +46,7 @@ function print(report: VerifyReport): void {
   const tail = report.checkpoint === 'ok'
     ? 'the head matches the checkpoint sealed with the root key'
     : 'the sealed checkpoint was NOT checked (no root key available: set COFFER_ROOT_KEY or COFFER_ROOT_PASSPHRASE)';
-  process.stdout.write(`Verified ${report.events} events${range}: hash chain intact; ${tail}.\n`);
+  process.stdout.write(`Verified ${report.events} events${range}: hash chain intact; ${tail}${expired}.\n`);
 }
 
 export function registerTrailCommands(program: Command): void {
@@ -73,4 +79,5 @@ export function registerTrailCommands(program: Command): void {
         await db.destroy();
       }
     });
+  registerValidateCommand(trail);
 }

@@ -54,6 +54,8 @@ const NONCE_BYTES = 12;
 const KEY_BYTES = 32;
 const MAX_SEGMENTS = 2 ** 32;
 const SEALED_SEGMENT = SEGMENT_SIZE + TAG_BYTES;
+/** Buffered bytes per stream: enough segments in flight that crypto overlaps the disk and the socket. */
+const STREAM_BUFFER = 1 << 20;
 
 /** A stored body that is not what was written: truncated, extended, reordered, altered or of an unknown format. */
 export class ObjectStreamError extends Error {
@@ -175,9 +177,9 @@ export function createEncryptStream(key: Buffer, context: Buffer = Buffer.alloc(
     if (index >= MAX_SEGMENTS) throw new ObjectStreamError('body is too large for one object stream');
     const cipher = createCipheriv('aes-256-gcm', key, nonceFor(header, index), { authTagLength: TAG_BYTES });
     cipher.setAAD(aadFor(header, index, final, context));
-    const ciphertext = cipher.update(plaintext);
+    stream.push(cipher.update(plaintext));
     cipher.final();
-    stream.push(Buffer.concat([ciphertext, cipher.getAuthTag()]));
+    stream.push(cipher.getAuthTag());
     index++;
   };
   const start = (stream: Transform): void => {
@@ -187,6 +189,7 @@ export function createEncryptStream(key: Buffer, context: Buffer = Buffer.alloc(
     }
   };
   return new Transform({
+    highWaterMark: STREAM_BUFFER,
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       try {
         start(this);
@@ -220,6 +223,7 @@ export function createDecryptStream(key: Buffer, context: Buffer = Buffer.alloc(
   let header: Buffer | undefined;
   let index = 0;
   return new Transform({
+    highWaterMark: STREAM_BUFFER,
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       try {
         queue.push(chunk);
@@ -311,7 +315,7 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
     }
     if (index <= span.lastSegment || queue.length > 0) throw new ObjectStreamError('stored body is truncated');
   }
-  return Readable.from(generate(), { objectMode: false });
+  return Readable.from(generate(), { objectMode: false, highWaterMark: STREAM_BUFFER });
 }
 
 async function readAll(source: AsyncIterable<Buffer | Uint8Array>, expected: number): Promise<Buffer> {

@@ -159,7 +159,8 @@ async function advanceClock(req: IncomingMessage, res: ServerResponse, clock: Cl
 
 function health(res: ServerResponse<IncomingMessage>, implemented: string[]): void {
   const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, implemented.includes(s) ? 'available' : 'not-implemented']));
-  const body = JSON.stringify({ status: 'ok', services });
+  // The auditor (`coffer audit`, and the console's Audit page) ships with every server.
+  const body = JSON.stringify({ status: 'ok', services, audit: 'available' });
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

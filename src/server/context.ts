@@ -44,4 +44,14 @@ export interface RequestContext {
    * kms:ViaService.
    */
   calledVia?: string[];
+  /**
+   * Set by the authorizer when it refuses the request: the action and resource refused and the end
+   * of AWS's sentence saying why (`because no resource-based policy allows the kms:Decrypt action`).
+   */
+  denial?: { action: string; resource: string; reason: string };
+  /**
+   * A service principal acting for a resource of a customer (CloudTrail delivering a trail's
+   * files): aws:SourceArn and aws:SourceAccount, which resource policies use against confused deputies.
+   */
+  source?: { arn: string; account: string };
 }

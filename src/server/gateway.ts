@@ -177,7 +177,7 @@ export class Gateway {
           const spec = s3.actions.PutObject!;
           resources = await spec.resources(ctx, input);
           if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
-            throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*');
+            throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*', ctx.denial);
           }
           const bucketUrl = `${'encrypted' in req.socket ? 'https' : 'http'}://${host}${rawPath}`;
           const response = await provider.postObject(ctx, input, form, authed.auth, bucketUrl);
@@ -234,7 +234,7 @@ export class Gateway {
       const spec = binding.actions[operation]!;
       resources = await spec.resources(ctx, input);
       if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
-        throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*');
+        throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*', ctx.denial);
       }
       this.limits.charge(service, operation, ctx.accountId, region);
       output = await provider![methodName(operation)]!.call(provider, ctx, input);

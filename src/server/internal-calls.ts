@@ -46,7 +46,7 @@ export class InternalCalls {
     try {
       resources = await spec.resources(inner, input);
       if ((await attached.authorizer.authorize(inner, spec, input)) === 'deny') {
-        throw accessDenied('json', ctx.principal?.arn, spec.action, resources[0] ?? '*');
+        throw accessDenied('json', ctx.principal?.arn, spec.action, resources[0] ?? '*', inner.denial);
       }
       output = await method.call(binding.provider, inner, input);
       return output as T;

@@ -51,7 +51,7 @@ export interface Wiring {
 export function buildServices(rt: Runtime): Wiring {
   const kms = buildKms(rt);
   const s3 = buildS3(rt, kms.deps);
-  const trail = buildCloudTrail(rt, { s3: s3.binding });
+  const trail = buildCloudTrail(rt, { s3: s3.binding, kms: kms.binding });
   const identity = buildIdentity(rt);
   const ec2 = buildEc2(rt, kms.deps);
   const wiring: Wiring = {

@@ -20,6 +20,9 @@
  * key can seal a new one. What remains possible to an attacker with the database but not the root
  * key is rolling the table and its checkpoint back together to an earlier state; digest files
  * delivered to S3 are the outside anchor against that.
+ *
+ * Retention (retention.ts) removes the oldest events after 90 days: the last removed event's
+ * (`seq`, `hash`) is sealed as the `pruned` checkpoint, and the chain then starts after it.
  */
 import { createHash } from 'node:crypto';
 import type { Sealer } from '../crypto/root-key.js';
@@ -29,6 +32,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** The checkpoint row of the event chain. */
 export const EVENTS_CHECKPOINT = 'events';
+
+/** The checkpoint of the last event retention removed: where the kept chain starts. */
+export const PRUNED_CHECKPOINT = 'pruned';
 
 export function chainHash(prevHash: string, eventJson: string): string {
   return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(eventJson, 'utf8').digest('hex');

@@ -167,7 +167,8 @@ export class TrailDelivery implements Background {
     const sha256 = sha256Hex(body);
     const toSign = digestStringToSign(trailTime(now), trail.s3_bucket, digestKey, sha256, previous?.signature ?? null);
     const signature = signDigest(await keys.privateKey(key.fingerprint), toSign);
-    await sink.putObject({ arn: trail.arn, accountId: trail.account_id }, trail.s3_bucket, digestKey, gzipSync(body), { signature, 'signature-algorithm': SIGNATURE_ALGORITHM }, trail.kms_key_id ?? undefined);
+    // Digest files are never SSE-KMS, whatever the trail's key: AWS encrypts them with SSE-S3.
+    await sink.putObject({ arn: trail.arn, accountId: trail.account_id }, trail.s3_bucket, digestKey, gzipSync(body), { signature, 'signature-algorithm': SIGNATURE_ALGORITHM });
     await db.transaction().execute(async (tx) => {
       if (files.length > 0) await tx.updateTable('trail_log_files').set({ digest_key: digestKey }).where('s3_key', 'in', files.map((f) => f.s3_key)).execute();
       const row = { trail_arn: trail.arn, region, end_time: now.toISOString(), s3_bucket: trail.s3_bucket, s3_key: digestKey, sha256, signature };

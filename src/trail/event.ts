@@ -132,16 +132,19 @@ function eventResources(draft: EventDraft, recipient: string): Array<{ ARN: stri
 export function finishEvent(draft: EventDraft, principal: TrailPrincipal | null, recipientAccountId: string): TrailEvent {
   const s3 = draft.service === 's3';
   const resources = eventResources(draft, recipientAccountId);
+  // A service acting for itself (CloudTrail asking KMS for a log file's data key, through S3) is the
+  // one AWS names, not the service in between.
+  const invokedBy = principal?.type === 'AWSService' ? principal.principalId : draft.invokedBy;
   const event: Record<string, unknown> = {
     eventVersion: EVENT_VERSION,
-    userIdentity: userIdentity(principal, draft.accessKeyId, draft.invokedBy),
+    userIdentity: userIdentity(principal, draft.accessKeyId, invokedBy),
     eventTime: trailTime(draft.eventTime),
     eventSource: eventSource(draft.service),
     eventName: eventName(draft.service, draft.operation),
     awsRegion: draft.region,
-    sourceIPAddress: draft.invokedBy ?? draft.sourceIp,
+    sourceIPAddress: invokedBy ?? draft.sourceIp,
     // S3 brackets the user agent; calls made by a service show the service.
-    userAgent: draft.invokedBy ?? (s3 ? `[${draft.userAgent}]` : draft.userAgent),
+    userAgent: invokedBy ?? (s3 ? `[${draft.userAgent}]` : draft.userAgent),
   };
   if (draft.errorCode) {
     event.errorCode = draft.errorCode;
@@ -171,8 +174,8 @@ export function finishEvent(draft: EventDraft, principal: TrailPrincipal | null,
       eventName: event.eventName as string,
       eventSource: event.eventSource as string,
       readOnly: draft.readOnly,
-      username: lookupUsername(principal, draft.invokedBy),
-      accessKeyId: (principal || draft.invokedBy) ? draft.accessKeyId : undefined,
+      username: lookupUsername(principal, invokedBy),
+      accessKeyId: (principal || invokedBy) ? draft.accessKeyId : undefined,
       category: draft.category,
       resources: resources.map((r) => ({ type: r.type, name: resourceName(r.ARN, r.type), arn: r.ARN })),
     },

@@ -1,6 +1,7 @@
 /**
  * The event history: appends events to the hash chain (chain.ts) in batches, one transaction per
- * batch, and answers LookupEvents and delivery queries. Rows are never updated or deleted.
+ * batch, and answers LookupEvents and delivery queries. Rows are never updated; only retention
+ * (retention.ts) deletes them, oldest first, after 90 days.
  */
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { Sealer } from '../crypto/root-key.js';
@@ -71,7 +72,9 @@ export class TrailStore {
     if (events.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
       await lockInTransaction(tx, 'coffer:trail-chain');
-      const head = await tx.selectFrom('trail_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      // Retention may have removed every event: the chain then goes on from the sealed head.
+      const head = await tx.selectFrom('trail_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+        ?? await tx.selectFrom('trail_checkpoints').select(['seq', 'hash']).where('name', '=', EVENTS_CHECKPOINT).executeTakeFirst();
       let seq = head?.seq ?? 0;
       let prev = head?.hash ?? GENESIS_HASH;
       const rows: EventRow[] = [];

@@ -4,7 +4,7 @@
  */
 import type { Timestamp } from '../store/database.js';
 
-/** One event of the hash chain (see chain.ts). Append-only: Coffer never updates or deletes a row. */
+/** One event of the hash chain (see chain.ts). Append-only: Coffer never updates a row, and deletes only expired ones (retention.ts). */
 export interface TrailEventsTable {
   /** Position in the chain: 1, 2, 3, ... without gaps. */
   seq: number;

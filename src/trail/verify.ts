@@ -1,11 +1,12 @@
 /**
  * `coffer trail verify`: recomputes the event history's hash chain (chain.ts) and reports every
  * event that was edited, inserted or deleted since Coffer wrote it, and whether the chain's head
- * still matches the checkpoint sealed with the root key.
+ * still matches the checkpoint sealed with the root key. After retention removed the oldest
+ * events, the chain starts after the sealed `pruned` checkpoint (retention.ts).
  */
 import type { Sealer } from '../crypto/root-key.js';
 import type { Db } from '../store/database.js';
-import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, openHead, type ChainHead } from './chain.js';
+import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, openHead, PRUNED_CHECKPOINT, type ChainHead } from './chain.js';
 import { indexOf } from './event.js';
 import { resourceName, resourceType } from './classify.js';
 import type { EventRow } from './store.js';
@@ -22,6 +23,8 @@ export interface VerifyProblem {
 export interface VerifyReport {
   events: number;
   head?: ChainHead;
+  /** The last event retention removed: the kept chain starts right after it. */
+  pruned?: ChainHead;
   /** 'unchecked': no root key was available to open the sealed checkpoint. */
   checkpoint: 'ok' | 'unchecked' | 'problem';
   problems: VerifyProblem[];
@@ -39,6 +42,7 @@ export async function verifyChain(db: Db, sealer?: Sealer): Promise<VerifyReport
   // transactions are snapshots already.)
   return db.transaction().setIsolationLevel('repeatable read').execute(async (tx) => {
     const problems: VerifyProblem[] = [];
+    const pruned = await checkPruned(tx, sealer, problems);
     let count = 0;
     let before: EventRow | undefined;
     let prev: EventRow | undefined;
@@ -53,7 +57,7 @@ export async function verifyChain(db: Db, sealer?: Sealer): Promise<VerifyReport
       const bySeq = new Map<number, string[]>();
       for (const r of resources) bySeq.set(r.seq, [...(bySeq.get(r.seq) ?? []), `${r.resource_arn}|${r.resource_type ?? ''}|${r.resource_name}`]);
       for (const row of rows) {
-        checkRow(row, prev, before, bySeq.get(row.seq) ?? [], problems);
+        checkRow(row, prev, before, pruned, bySeq.get(row.seq) ?? [], problems);
         count += 1;
         before = prev;
         prev = row;
@@ -61,8 +65,8 @@ export async function verifyChain(db: Db, sealer?: Sealer): Promise<VerifyReport
       cursor = last;
     }
     const head = prev ? { seq: prev.seq, hash: prev.hash } : undefined;
-    const checkpoint = await checkCheckpoint(tx, head, sealer, problems);
-    return { events: count, head, checkpoint, problems };
+    const checkpoint = await checkCheckpoint(tx, head ?? pruned, sealer, problems);
+    return { events: count, head, ...(pruned ? { pruned } : {}), checkpoint, problems };
   });
 }
 
@@ -70,9 +74,10 @@ function describe(row: EventRow): string {
   return `event seq ${row.seq} (eventID ${row.event_id}, ${row.event_name} at ${row.event_time})`;
 }
 
-function checkRow(row: EventRow, prev: EventRow | undefined, before: EventRow | undefined, resources: string[], problems: VerifyProblem[]): void {
-  const expectedSeq = (prev?.seq ?? 0) + 1;
-  const expectedPrev = prev?.hash ?? GENESIS_HASH;
+function checkRow(row: EventRow, prev: EventRow | undefined, before: EventRow | undefined, pruned: ChainHead | undefined, resources: string[], problems: VerifyProblem[]): void {
+  const start = pruned ?? { seq: 0, hash: GENESIS_HASH };
+  const expectedSeq = (prev?.seq ?? start.seq) + 1;
+  const expectedPrev = prev?.hash ?? start.hash;
   const ownOk = chainHash(row.prev_hash, row.event_json) === row.hash;
   if (!ownOk) {
     problems.push({ kind: 'edited', seq: row.seq, message: `${describe(row)} was edited: its content no longer matches its hash` });
@@ -114,6 +119,26 @@ function checkIndex(row: EventRow, resources: string[], problems: VerifyProblem[
   if (mismatch) {
     problems.push({ kind: 'edited', seq: row.seq, message: `${describe(row)} was edited: its indexed ${mismatch} no longer matches the event` });
   }
+}
+
+/**
+ * The sealed `pruned` checkpoint, if retention ever removed events. Without the root key its row
+ * is taken as it stands (the report then says the checkpoints were unchecked).
+ */
+async function checkPruned(db: Db, sealer: Sealer | undefined, problems: VerifyProblem[]): Promise<ChainHead | undefined> {
+  const cp = await db.selectFrom('trail_checkpoints').selectAll().where('name', '=', PRUNED_CHECKPOINT).executeTakeFirst();
+  if (!cp || !sealer) return cp ? { seq: cp.seq, hash: cp.hash } : undefined;
+  let sealed: ChainHead;
+  try {
+    sealed = openHead(sealer, PRUNED_CHECKPOINT, Buffer.from(cp.sealed));
+  } catch {
+    problems.push({ kind: 'checkpoint', message: 'the retention checkpoint does not open with the root key: it was forged or copied' });
+    return { seq: cp.seq, hash: cp.hash };
+  }
+  if (sealed.seq !== cp.seq || sealed.hash !== cp.hash) {
+    problems.push({ kind: 'checkpoint', message: 'the retention checkpoint row was edited: it disagrees with its sealed value' });
+  }
+  return sealed;
 }
 
 async function checkCheckpoint(db: Db, head: ChainHead | undefined, sealer: Sealer | undefined, problems: VerifyProblem[]): Promise<VerifyReport['checkpoint']> {

@@ -3,9 +3,11 @@ import { ListPoliciesCommand, ListRolesCommand, ListUsersCommand } from '@aws-sd
 import { ListKeysCommand } from '@aws-sdk/client-kms';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import type { ReactNode } from 'react';
+import { loadSummary, overallScore } from '../audit/summary';
 import { useCapabilities } from '../capabilities';
 import { DataTable } from '../components/data-table';
 import { Section } from '../components/page';
+import { SeverityTable } from '../components/severity-chart';
 import { AsyncView, Spinner } from '../components/status';
 import { useAsync } from '../hooks';
 import { collect, when } from '../paging';
@@ -27,11 +29,12 @@ function Count({ label, to, load }: { label: string; to: string; load: () => Pro
   );
 }
 
-/** Overview: resource counts, the latest trail events, the audit's state. */
+/** Overview: resource counts, the latest trail events, the last audit's score by severity. */
 export function Overview({ clients, session }: PageProps) {
   const { kms, s3, iam, cloudtrail } = clients;
   const events = useAsync(async () => (await lookup(clients, fixRange({ attribute: '', value: '', range: '90d', start: '', end: '' }), undefined, 10)).Events ?? [], [clients]);
   const caps = useCapabilities();
+  const lastAudit = loadSummary(session.identity.account);
   return (
     <>
       <header className="page-header">
@@ -60,10 +63,17 @@ export function Overview({ clients, session }: PageProps) {
             )}
           </AsyncView>
         </Section>
-        <Section title="Audit" id="overview-audit" actions={<Link to="/audit">Audit</Link>}>
-          {!caps ? <Spinner /> : caps.audit
-            ? <p>This server offers an auditor. Open the Audit page for its findings.</p>
-            : <p className="muted" data-testid="audit-unavailable">The auditor is not available on this server yet, so there is no audit score to show.</p>}
+        <Section title="Last audit" id="overview-audit" actions={<Link to="/audit">Audit</Link>}>
+          {!caps ? <Spinner /> : !caps.audit
+            ? <p className="muted" data-testid="audit-unavailable">The auditor is not available on this server, so there is no audit score to show.</p>
+            : lastAudit
+              ? (
+                <div data-testid="overview-audit-score">
+                  <p>Score <strong>{overallScore(lastAudit.bySeverity) ?? '—'}{overallScore(lastAudit.bySeverity) === undefined ? '' : '%'}</strong> · {new Date(lastAudit.finishedAt).toLocaleString()} · {lastAudit.region}</p>
+                  <SeverityTable counts={lastAudit.bySeverity} />
+                </div>
+              )
+              : <p className="muted">No audit has been run in this session. <Link to="/audit">Run one</Link> to see the score by severity.</p>}
         </Section>
       </div>
     </>

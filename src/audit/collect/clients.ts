@@ -9,6 +9,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { AuditClients } from './client-set.js';
 
 export interface ClientOptions {
   /** A profile of the shared config/credentials files; the default chain when absent. */
@@ -46,7 +47,7 @@ export async function defaultRegion(options: ClientOptions): Promise<string> {
 type Client = { destroy(): void };
 
 /** Lazily built clients, one per service and Region. */
-export class Clients {
+export class Clients implements AuditClients {
   private readonly cache = new Map<string, Client>();
 
   constructor(private readonly options: ClientOptions, readonly homeRegion: string) {}

@@ -7,12 +7,12 @@ import {
   DescribeTrailsCommand, GetEventSelectorsCommand, GetInsightSelectorsCommand, GetTrailStatusCommand, type Trail as SdkTrail,
 } from '@aws-sdk/client-cloudtrail';
 import type { CloudTrailInventory, Fetched, Trail } from '../inventory.js';
-import type { Clients } from './clients.js';
+import type { AuditClients } from './client-set.js';
 import { attempt, attemptOptional, iso, mapLimit, type Progress } from './util.js';
 
 const FAN_OUT = 6;
 
-async function trailDetails(clients: Clients, t: SdkTrail, progress: Progress): Promise<Trail> {
+async function trailDetails(clients: AuditClients, t: SdkTrail, progress: Progress): Promise<Trail> {
   const arn = t.TrailARN ?? '';
   const homeRegion = t.HomeRegion ?? arn.split(':')[3] ?? clients.homeRegion;
   const ct = clients.cloudtrail(homeRegion);
@@ -46,7 +46,7 @@ async function trailDetails(clients: Clients, t: SdkTrail, progress: Progress): 
 }
 
 /** Reads the CloudTrail section of the inventory for the audited Regions. */
-export async function collectCloudTrail(clients: Clients, regions: string[], progress: Progress): Promise<CloudTrailInventory> {
+export async function collectCloudTrail(clients: AuditClients, regions: string[], progress: Progress): Promise<CloudTrailInventory> {
   const seen = new Map<string, SdkTrail>();
   const perRegion: Record<string, Fetched<string[]>> = {};
   await mapLimit(regions, FAN_OUT, async (region) => {

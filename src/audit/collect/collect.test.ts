@@ -16,9 +16,10 @@ describe('collector helpers', () => {
     assert.deepEqual(report.rows[1], { user: 'alice', arn: 'arn:aws:iam::1:user/alice', mfa_active: 'true' });
   });
 
-  it('decodes user data, gzip-compressed or not', () => {
-    assert.equal(decodeUserData(Buffer.from('#!/bin/sh\necho hi\n').toString('base64')), '#!/bin/sh\necho hi\n');
-    assert.equal(decodeUserData(gzipSync('#cloud-config\n').toString('base64')), '#cloud-config\n');
+  it('decodes user data, gzip-compressed or not', async () => {
+    assert.equal(await decodeUserData(Buffer.from('#!/bin/sh\necho hi\n').toString('base64')), '#!/bin/sh\necho hi\n');
+    assert.equal(await decodeUserData(Buffer.from('echo café\n').toString('base64')), 'echo café\n');
+    assert.equal(await decodeUserData(gzipSync('#cloud-config\n').toString('base64')), '#cloud-config\n');
   });
 
   it('reads GetBucketLocation as S3 means it', () => {

@@ -3,7 +3,6 @@
  * metadata, snapshot public access), instances with their user data, security groups, volumes,
  * the account's snapshots with their sharing, network ACLs, VPCs and flow logs.
  */
-import { gunzipSync } from 'node:zlib';
 import {
   DescribeInstanceAttributeCommand, DescribeSnapshotAttributeCommand, type EC2Client, GetEbsEncryptionByDefaultCommand,
   GetInstanceMetadataDefaultsCommand, GetSnapshotBlockPublicAccessStateCommand, type IpPermission as SdkIpPermission,
@@ -25,11 +24,14 @@ function permissions(list: SdkIpPermission[] | undefined): IpPermission[] {
   }));
 }
 
-/** User data as text: base64 on the wire, and often gzip-compressed by cloud-init users. */
-export function decodeUserData(base64: string): string {
-  const bytes = Buffer.from(base64, 'base64');
-  const raw = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
-  return raw.toString('utf8');
+/**
+ * User data as text: base64 on the wire, and often gzip-compressed by cloud-init users. Web
+ * platform APIs only (atob, DecompressionStream), so the collector runs in Node and the browser.
+ */
+export async function decodeUserData(base64: string): Promise<string> {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new TextDecoder().decode(bytes);
+  return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text();
 }
 
 interface Scope { ec2: EC2Client; region: string; account: string; partition: string; progress: Progress }
@@ -50,8 +52,8 @@ async function instances(s: Scope): Promise<Fetched<Instance[]>> {
       userData: await attempt(s.progress, 'DescribeInstanceAttribute', async () => {
         const value = (await s.ec2.send(new DescribeInstanceAttributeCommand({ InstanceId: i.InstanceId, Attribute: 'userData' }))).UserData?.Value;
         if (!value) return null;
-        const text = decodeUserData(value);
-        return { bytes: Buffer.byteLength(text), secrets: findSecrets(text) };
+        const text = await decodeUserData(value);
+        return { bytes: new TextEncoder().encode(text).byteLength, secrets: findSecrets(text) };
       }),
     })),
   };

@@ -67,7 +67,7 @@ async function credentialReport(iam: IAMClient, progress: Progress): Promise<Fet
     if (!generated.ok) return failed(generated.error);
     const report = await attempt(progress, 'GetCredentialReport', () => iam.send(new GetCredentialReportCommand({})));
     if (report.ok) {
-      const content = Buffer.from(report.value.Content ?? new Uint8Array()).toString('utf8');
+      const content = new TextDecoder().decode(report.value.Content ?? new Uint8Array());
       return { ok: true, value: parseCredentialReport(content, iso(report.value.GeneratedTime) ?? new Date().toISOString()) };
     }
     // Still being built: AWS answers ReportInProgress (or ReportNotPresent right after STARTED).

@@ -10,7 +10,7 @@ import {
   type Bucket as SdkBucket,
 } from '@aws-sdk/client-s3';
 import type { Bucket, Fetched, PublicAccessBlock, S3Inventory } from '../inventory.js';
-import type { Clients } from './clients.js';
+import type { AuditClients } from './client-set.js';
 import { attempt, attemptOptional, collectPages, failed, iso, mapLimit, type Progress } from './util.js';
 
 const FAN_OUT = 8;
@@ -38,13 +38,15 @@ interface S3ControlModule {
  * The account-level Block Public Access lives in S3 Control, whose SDK client is an optional
  * dependency: without it the value is `unavailable` (the check reports MANUAL), not guessed.
  */
-async function accountPublicAccessBlock(clients: Clients, accountId: string, progress: Progress): Promise<Fetched<PublicAccessBlock | null>> {
+async function accountPublicAccessBlock(clients: AuditClients, accountId: string, progress: Progress): Promise<Fetched<PublicAccessBlock | null>> {
   const moduleName = '@aws-sdk/client-s3-control';
+  const unavailable = (why: string): Fetched<null> => ({ ok: false, error: { operation: 'GetPublicAccessBlock (S3 Control)', code: 'ClientUnavailable', message: `${why}, so the account-level setting could not be read`, kind: 'unavailable' } });
+  if (!clients.s3ControlConfig) return unavailable('no S3 Control client is available here');
   let mod: S3ControlModule;
   try {
     mod = (await import(moduleName)) as S3ControlModule;
   } catch {
-    return { ok: false, error: { operation: 'GetPublicAccessBlock (S3 Control)', code: 'ClientUnavailable', message: `${moduleName} is not installed, so the account-level setting could not be read`, kind: 'unavailable' } };
+    return unavailable(`${moduleName} is not installed`);
   }
   const client = new mod.S3ControlClient(clients.s3ControlConfig());
   try {
@@ -55,7 +57,7 @@ async function accountPublicAccessBlock(clients: Clients, accountId: string, pro
   }
 }
 
-async function bucketDetails(clients: Clients, partition: string, b: SdkBucket & { BucketRegion?: string }, progress: Progress): Promise<Bucket> {
+async function bucketDetails(clients: AuditClients, partition: string, b: SdkBucket & { BucketRegion?: string }, progress: Progress): Promise<Bucket> {
   const name = b.Name ?? '';
   let region = b.BucketRegion;
   if (!region) {
@@ -101,7 +103,7 @@ async function bucketDetails(clients: Clients, partition: string, b: SdkBucket &
 }
 
 /** Reads the S3 section of the inventory. */
-export async function collectS3(clients: Clients, account: { id: string; partition: string }, progress: Progress): Promise<S3Inventory> {
+export async function collectS3(clients: AuditClients, account: { id: string; partition: string }, progress: Progress): Promise<S3Inventory> {
   progress.stage('s3');
   const [accountBpa, list] = await Promise.all([
     accountPublicAccessBlock(clients, account.id, progress),

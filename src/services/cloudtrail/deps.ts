@@ -17,6 +17,15 @@ export interface TrailBuckets {
   allowsDelivery(bucket: string, keyPrefix: string | undefined, accountId: string, trailArn: string): Promise<boolean>;
 }
 
+/** KMS's view of a trail's key. Absent while Coffer's KMS cannot answer; the key is then not checked. */
+export interface TrailKeys {
+  /**
+   * Throws KmsKeyNotFoundException unless the key exists in the trail's Region, and
+   * InsufficientEncryptionPolicyException unless its policy lets CloudTrail make data keys for the trail.
+   */
+  check(keyId: string, trail: { arn: string; accountId: string }, bucket: string, keyPrefix: string | undefined): Promise<void>;
+}
+
 export interface CloudTrailDeps {
   db: Db;
   /** Service time: logging start/stop times, the 90-day window of event history. */
@@ -26,4 +35,5 @@ export interface CloudTrailDeps {
   flush(): Promise<void>;
   keys: SigningKeys;
   buckets?: TrailBuckets;
+  kmsKeys?: TrailKeys;
 }

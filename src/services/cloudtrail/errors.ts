@@ -35,6 +35,12 @@ export const trailErrors = {
   /** (unverified) */
   bucketPolicy: (bucket: string) =>
     new AwsError('InsufficientS3BucketPolicyException', `Incorrect S3 bucket policy is detected for bucket: ${bucket}`),
+  /** (AWS, as aws-cli prints it) the key policy does not let CloudTrail use the key. */
+  encryptionPolicy: (bucket: string, keyArn: string) =>
+    new AwsError('InsufficientEncryptionPolicyException', `Insufficient permissions to access S3 bucket ${bucket} or KMS key ${keyArn}.`),
+  /** (unverified) the key does not exist, or not in the trail's Region. */
+  kmsKeyNotFound: (keyId: string) =>
+    new AwsError('KmsKeyNotFoundException', `KMS key ${keyId} does not exist or is not in the same region as the trail.`),
   /** (moto) validated before the bucket. */
   multiRegionWithoutGlobal: () =>
     new AwsError('InvalidParameterCombinationException', 'Multi-Region trail must include global service events.'),

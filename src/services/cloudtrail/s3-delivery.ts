@@ -2,8 +2,9 @@
  * CloudTrail's side of S3: whether a trail bucket exists and lets CloudTrail write, and the
  * writes themselves. CloudTrail acts as the service principal `cloudtrail.amazonaws.com`, so the
  * bucket policy alone decides (a service principal has no identity policies), with the request
- * context AWS gives it: `aws:SourceArn` (the trail) and `aws:SourceAccount`, and the
- * `bucket-owner-full-control` ACL AWS's documented trail bucket policy requires.
+ * context AWS gives it: `aws:SourceArn` (the trail) and `aws:SourceAccount` (which also reach the
+ * KMS key policy when S3 asks KMS for an SSE-KMS data key), and the `bucket-owner-full-control`
+ * ACL AWS's documented trail bucket policy requires.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
  */
 import { randomBytes } from 'node:crypto';
@@ -18,9 +19,10 @@ import type { ServiceBinding } from '../../server/gateway.js';
 import type { DeliveringTrail, TrailObjectSink } from '../../trail/sink.js';
 import type { TrailBuckets } from './deps.js';
 
-export const CLOUDTRAIL_PRINCIPAL: Principal = {
-  type: 'AWSService', accountId: '', arn: 'cloudtrail.amazonaws.com', principalId: 'cloudtrail.amazonaws.com',
-};
+/** The service principal CloudTrail acts as; accounted to the trail's owner (whose history shows its KMS calls). */
+export function cloudtrailPrincipal(accountId: string): Principal {
+  return { type: 'AWSService', accountId, arn: 'cloudtrail.amazonaws.com', principalId: 'cloudtrail.amazonaws.com' };
+}
 
 type S3Calls = Pick<S3Api, 'putObject' | 'headBucket'>;
 
@@ -35,36 +37,29 @@ export class S3TrailBuckets implements TrailBuckets, TrailObjectSink {
     return this.binding().provider as S3Calls;
   }
 
-  private get put(): ActionSpec {
-    const put = this.binding().actions.PutObject;
-    if (!put) throw new Error('S3 declares no action for PutObject');
-    return put;
+  private action(operation: 'PutObject' | 'GetBucketAcl'): ActionSpec {
+    const spec = this.binding().actions[operation];
+    if (!spec) throw new Error(`S3 declares no action for ${operation}`);
+    return spec;
   }
 
-  private context(trailArn: string, operation: string): RequestContext {
+  /** A request of CloudTrail's for `trail`: aws:SourceArn and aws:SourceAccount name the trail. */
+  private context(trail: DeliveringTrail | undefined, operation: string): RequestContext {
     return {
       requestId: randomBytes(8).toString('hex').toUpperCase(), service: 's3', operation,
-      region: trailArn.split(':')[3] ?? 'us-east-1', accountId: '', principal: CLOUDTRAIL_PRINCIPAL,
+      region: trail?.arn.split(':')[3] ?? 'us-east-1', accountId: trail?.accountId ?? '', principal: cloudtrailPrincipal(trail?.accountId ?? ''),
       sourceIp: 'cloudtrail.amazonaws.com', userAgent: 'cloudtrail.amazonaws.com', receivedAt: this.clock.now(), secureTransport: true,
+      ...(trail ? { source: { arn: trail.arn, account: trail.accountId } } : {}),
     };
   }
 
-  /** PutObject's spec with the source keys a service principal's request carries. */
-  private spec(trail: DeliveringTrail): ActionSpec {
-    const base = this.put;
-    return {
-      ...base,
-      conditions: (ctx, input) => ({ ...base.conditions?.(ctx, input), 'aws:SourceArn': trail.arn, 'aws:SourceAccount': trail.accountId }),
-    };
-  }
-
-  private async allowed(trail: DeliveringTrail, input: PutObjectRequest): Promise<boolean> {
-    return (await this.authorizer.authorize(this.context(trail.arn, 'PutObject'), this.spec(trail), input)) === 'allow';
+  private async allowed(trail: DeliveringTrail, operation: 'PutObject' | 'GetBucketAcl', input: { Bucket: string }): Promise<boolean> {
+    return (await this.authorizer.authorize(this.context(trail, operation), this.action(operation), input)) === 'allow';
   }
 
   async exists(bucket: string): Promise<boolean> {
     try {
-      await this.s3.headBucket(this.context('', 'HeadBucket'), { Bucket: bucket });
+      await this.s3.headBucket(this.context(undefined, 'HeadBucket'), { Bucket: bucket });
       return true;
     } catch (err) {
       if (err instanceof AwsError && err.code === 'NoSuchBucket') return false;
@@ -72,18 +67,29 @@ export class S3TrailBuckets implements TrailBuckets, TrailObjectSink {
     }
   }
 
+  /** The two permissions AWS checks: s3:GetBucketAcl on the bucket, s3:PutObject under AWSLogs/<account>/. */
   async allowsDelivery(bucket: string, keyPrefix: string | undefined, accountId: string, trailArn: string): Promise<boolean> {
+    const trail = { arn: trailArn, accountId };
     const key = `${keyPrefix ? `${keyPrefix}/` : ''}AWSLogs/${accountId}/CloudTrail/`;
-    return this.allowed({ arn: trailArn, accountId }, { Bucket: bucket, Key: key, ACL: 'bucket-owner-full-control' });
+    return (await this.allowed(trail, 'GetBucketAcl', { Bucket: bucket }))
+      && this.allowed(trail, 'PutObject', { Bucket: bucket, Key: key, ACL: 'bucket-owner-full-control' } as PutObjectRequest);
   }
 
+  /**
+   * With a KMS key, S3 encrypts the file (SSE-KMS) with a data key KMS makes for CloudTrail, under
+   * the encryption context AWS uses (`aws:cloudtrail:arn`, plus S3's `aws:s3:arn`): the key
+   * policy must allow cloudtrail.amazonaws.com kms:GenerateDataKey*.
+   */
   async putObject(trail: DeliveringTrail, bucket: string, key: string, body: Buffer, metadata: Record<string, string>, kmsKeyId?: string): Promise<void> {
     const input: PutObjectRequest = {
       Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ACL: 'bucket-owner-full-control',
       ContentType: 'application/json', ContentEncoding: 'gzip', Metadata: metadata,
-      ...(kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId } : {}),
+      ...(kmsKeyId ? {
+        ServerSideEncryption: 'aws:kms', SSEKMSKeyId: kmsKeyId,
+        SSEKMSEncryptionContext: Buffer.from(JSON.stringify({ 'aws:cloudtrail:arn': trail.arn })).toString('base64'),
+      } : {}),
     };
-    if (!(await this.allowed(trail, input))) throw new AwsError('AccessDenied', 'Access Denied', { status: 403 });
-    await this.s3.putObject(this.context(trail.arn, 'PutObject'), input);
+    if (!(await this.allowed(trail, 'PutObject', input))) throw new AwsError('AccessDenied', 'Access Denied', { status: 403 });
+    await this.s3.putObject(this.context(trail, 'PutObject'), input);
   }
 }

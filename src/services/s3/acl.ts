@@ -13,7 +13,7 @@ export interface AclGrant { grantee: Grantee; permission: Permission }
 /** The grants of a bucket or object ACL (its owner is the bucket's or object's owner). */
 export type Acl = AclGrant[];
 
-const GROUPS = {
+export const GROUPS = {
   AllUsers: 'http://acs.amazonaws.com/groups/global/AllUsers',
   AuthenticatedUsers: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers',
   LogDelivery: 'http://acs.amazonaws.com/groups/s3/LogDelivery',

@@ -3,12 +3,16 @@
  * Reference lists them: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
  * (several operations share an action: HeadObject is s3:GetObject, DeleteBucketTagging is
  * s3:PutBucketTagging ...). A request naming a version id needs the *Version* action instead.
- * The bucket policy is every action's resource policy (kind 'standard').
+ * The bucket policy is every action's resource policy (kind 'standard'); bucket and object ACLs
+ * allow what their grants allow (acl-access.ts), subject to Block Public Access.
  */
+import { isPublicPolicy, restrictPublicPolicy } from '../../authz/public-policy.js';
 import type { ActionSpec, ResourcePolicy } from '../../authz/types.js';
 import type { RequestContext } from '../../server/context.js';
-import type { BucketStore } from './bucket-store.js';
-import { parseCopySource } from './ops/copy.js';
+import { aclGrantees, isObjectAclAction, objectContext, type AclStores } from './acl-access.js';
+import type { Bucket } from './bucket-store.js';
+import { parseCopySource } from './copy-source.js';
+import { blockSettings } from './public-access.js';
 
 /** `arn:aws:s3:::bucket`: S3 ARNs carry neither region nor account. */
 export function bucketArn(bucket: string): string {
@@ -20,18 +24,10 @@ export function objectArn(bucket: string, key: string): string {
 }
 
 type BucketInput = { Bucket: string };
-
-/**
- * An ActionSpec whose action depends on the request: `actionFor` names it (a request with a
- * version id needs s3:GetObjectVersion, not s3:GetObject). `action` stays the plain one.
- * Authorizers that know `actionFor` call it; see the closing note of the S3 storage task.
- */
-export interface S3ActionSpec<Input = any> extends ActionSpec<Input> {
-  actionFor?(ctx: RequestContext, input: Input): string;
-}
+type DeleteInput = { Bucket: string; Delete: { Objects: Array<{ Key: string; VersionId?: string }> } };
 
 /** The spec of an object operation that has a *Version* variant for requests naming a version id. */
-function byVersion(spec: ActionSpec<ObjectInput>, versioned: string): S3ActionSpec<ObjectInput> {
+function byVersion(spec: ActionSpec<ObjectInput>, versioned: string): ActionSpec<ObjectInput> {
   return { ...spec, actionFor: (_ctx, input) => (input.VersionId === undefined ? spec.action : versioned) };
 }
 type ObjectInput = { Bucket: string; Key: string; VersionId?: string };
@@ -77,36 +73,104 @@ function sseConditions(input: Record<string, unknown>): Conditions {
   ]);
 }
 
-export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
-  const resourcePolicy = async (_ctx: RequestContext, input: BucketInput): Promise<ResourcePolicy | undefined> => {
-    const bucket = await buckets.get(input.Bucket);
-    if (!bucket) return undefined;
+/**
+ * The S3 operations' specs. `stores` serve the bucket policy, the Block Public Access settings and
+ * the ACLs the authorizer consults.
+ */
+export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
+  const { buckets } = stores;
+  const policyOf = async (ctx: RequestContext, bucket: Bucket): Promise<ResourcePolicy> => {
     // Always name the owner, even with no policy: S3 ARNs carry no account, and without it a
     // caller from another account would be judged as if the bucket were theirs. '' = no policy.
-    const document = await buckets.getConfig<string>(bucket.name, 'policy');
-    return { document: document ?? '', accountId: bucket.accountId, kind: 'standard' };
+    let document = (await buckets.getConfig<string>(bucket.name, 'policy')) ?? '';
+    // RestrictPublicBuckets: a public policy grants nothing to callers outside the owner's account
+    // (AWS services excepted); its Deny statements still apply to them.
+    const outsider = ctx.principal?.type !== 'AWSService' && ctx.accountId !== bucket.accountId;
+    if (outsider && document !== '' && isPublicPolicy(document) && (await blockSettings(buckets, bucket.name)).RestrictPublicBuckets) {
+      document = restrictPublicPolicy(document);
+    }
+    return { document, accountId: bucket.accountId, kind: 'standard' };
+  };
+  const resourcePolicy = async (ctx: RequestContext, input: BucketInput): Promise<ResourcePolicy | undefined> => {
+    const bucket = await buckets.get(input.Bucket);
+    return bucket ? policyOf(ctx, bucket) : undefined;
+  };
+  /** Reads and ACL operations on an existing object are judged in its owner's context (acl-access.ts). */
+  const objectPolicy = async (ctx: RequestContext, input: ObjectInput): Promise<ResourcePolicy | undefined> => {
+    const bucket = await buckets.get(input.Bucket);
+    if (!bucket) return undefined;
+    return objectContext(stores, bucket, { bucket: input.Bucket, key: input.Key, versionId: input.VersionId }, await policyOf(ctx, bucket));
   };
   const onBucket = (action: string, conditions?: (input: any) => Conditions): ActionSpec<BucketInput> => ({
     action,
     resources: (_ctx, input) => [bucketArn(input.Bucket)],
     conditions: conditions ? (_ctx, input) => conditions(input) : undefined,
     resourcePolicy,
+    acl: (ctx, input, act) => aclGrantees(stores, ctx, { bucket: input.Bucket }, act),
   });
   const onObject = (action: string, conditions?: (input: any) => Conditions): ActionSpec<ObjectInput> => ({
     action,
     resources: (_ctx, input) => [objectArn(input.Bucket, input.Key)],
     conditions: (_ctx, input) => ({ ...present([['s3:VersionId', input.VersionId]]), ...(conditions ? conditions(input) : {}) }),
-    resourcePolicy,
+    resourcePolicy: isObjectAclAction(action) ? objectPolicy : resourcePolicy,
+    acl: (ctx, input, act) => aclGrantees(stores, ctx, { bucket: input.Bucket, key: input.Key, versionId: input.VersionId }, act),
   });
+  /**
+   * DeleteObjects: s3:DeleteObject on each key, s3:DeleteObjectVersion on each key named with a
+   * version id (the plain keys are the main spec, the versioned ones an `also`).
+   */
+  const deleteObjects = (): ActionSpec<DeleteInput> => {
+    const split = (input: DeleteInput) => {
+      const plain = input.Delete.Objects.filter((o) => o.VersionId === undefined);
+      const versioned = input.Delete.Objects.filter((o) => o.VersionId !== undefined);
+      return { plain, versioned };
+    };
+    const arns = (input: DeleteInput, objects: DeleteInput['Delete']['Objects']) => objects.map((o) => objectArn(input.Bucket, o.Key));
+    const acl = (ctx: RequestContext, input: DeleteInput, act: string) => aclGrantees(stores, ctx, { bucket: input.Bucket }, act);
+    return {
+      action: 's3:DeleteObject',
+      actionFor: (_ctx, input) => (split(input).plain.length > 0 ? 's3:DeleteObject' : 's3:DeleteObjectVersion'),
+      resources: (_ctx, input) => {
+        const { plain, versioned } = split(input);
+        return arns(input, plain.length > 0 ? plain : versioned);
+      },
+      resourcePolicy,
+      acl,
+      also: async (_ctx, input) => {
+        const { plain, versioned } = split(input);
+        if (plain.length === 0 || versioned.length === 0) return [];
+        return [{ action: 's3:DeleteObjectVersion', resources: () => arns(input, versioned), resourcePolicy, acl }];
+      },
+    };
+  };
+  /** Reading a copy's source: s3:GetObject (or GetObjectVersion) on it, under its bucket's policy and its ACL. */
+  const readsCopySource = async (_ctx: RequestContext, input: { CopySource: string }): Promise<ActionSpec[]> => {
+    const source = parseCopySource(input.CopySource);
+    const target = { Bucket: source.bucket, Key: source.key, VersionId: source.versionId };
+    const read = byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion');
+    return [{
+      action: read.action,
+      actionFor: (ctx) => read.actionFor!(ctx, target),
+      resources: (ctx) => read.resources(ctx, target),
+      conditions: (ctx) => read.conditions!(ctx, target),
+      resourcePolicy: (ctx) => read.resourcePolicy!(ctx, target),
+      acl: (ctx, _input, act) => read.acl!(ctx, target, act),
+    }];
+  };
   const listConditions = (input: any): Conditions => present([
     ['s3:prefix', input.Prefix], ['s3:delimiter', input.Delimiter], ['s3:max-keys', input.MaxKeys],
   ]);
   return {
     ListBuckets: { action: 's3:ListAllMyBuckets', resources: () => ['*'] },
-    CreateBucket: onBucket('s3:CreateBucket', (input) => ({
-      ...aclConditions(input),
-      ...present([['s3:LocationConstraint', input.CreateBucketConfiguration?.LocationConstraint], ['s3:x-amz-object-ownership', input.ObjectOwnership]]),
-    })),
+    CreateBucket: {
+      ...onBucket('s3:CreateBucket', (input) => ({
+        ...aclConditions(input),
+        ...present([['s3:LocationConstraint', input.CreateBucketConfiguration?.LocationConstraint], ['s3:x-amz-object-ownership', input.ObjectOwnership]]),
+      })),
+      // A bucket being created is the caller's own: an existing bucket of that name (another
+      // account's) and its policy don't decide; the name clash answers BucketAlreadyExists.
+      resourcePolicy: undefined,
+    },
     HeadBucket: onBucket('s3:ListBucket'),
     DeleteBucket: onBucket('s3:DeleteBucket'),
     GetBucketLocation: onBucket('s3:GetBucketLocation'),
@@ -142,7 +206,8 @@ export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
       ...present([['s3:x-amz-server-side-encryption', input.ServerSideEncryption], ['s3:x-amz-storage-class', input.StorageClass]]),
       ...sseConditions(input),
     })),
-    CopyObject: onObject('s3:PutObject', (input) => ({
+    // A copy writes the destination (s3:PutObject) and reads the source (as GetObject would).
+    CopyObject: { ...onObject('s3:PutObject', (input) => ({
       ...aclConditions(input),
       ...requestTagConditions(input.TaggingDirective === 'REPLACE' ? input.Tagging : undefined),
       ...present([
@@ -150,15 +215,11 @@ export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
         ['s3:x-amz-server-side-encryption', input.ServerSideEncryption], ['s3:x-amz-storage-class', input.StorageClass],
       ]),
       ...sseConditions(input),
-    })),
+    })), also: readsCopySource },
     GetObject: byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'),
     HeadObject: byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'),
     DeleteObject: byVersion(onObject('s3:DeleteObject'), 's3:DeleteObjectVersion'),
-    DeleteObjects: {
-      action: 's3:DeleteObject',
-      resources: (_ctx, input: { Bucket: string; Delete: { Objects: Array<{ Key: string }> } }) => input.Delete.Objects.map((o) => objectArn(input.Bucket, o.Key)),
-      resourcePolicy,
-    },
+    DeleteObjects: deleteObjects(),
     GetObjectTagging: byVersion(onObject('s3:GetObjectTagging'), 's3:GetObjectVersionTagging'),
     PutObjectTagging: byVersion(onObject('s3:PutObjectTagging'), 's3:PutObjectVersionTagging'),
     DeleteObjectTagging: byVersion(onObject('s3:DeleteObjectTagging'), 's3:DeleteObjectVersionTagging'),
@@ -173,18 +234,7 @@ export function s3Actions(buckets: BucketStore): Record<string, S3ActionSpec> {
     })),
     UploadPart: onObject('s3:PutObject'),
     // Copying a part also reads the source: s3:GetObject (or GetObjectVersion) on it, under its bucket's policy.
-    UploadPartCopy: {
-      ...onObject('s3:PutObject', (input) => present([['s3:x-amz-copy-source', input.CopySource]])),
-      also: async (_ctx, input: { CopySource: string }) => {
-        const source = parseCopySource(input.CopySource);
-        return [{
-          action: source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
-          resources: () => [objectArn(source.bucket, source.key)],
-          conditions: () => present([['s3:VersionId', source.versionId]]),
-          resourcePolicy: (ctx) => resourcePolicy(ctx, { Bucket: source.bucket }),
-        }];
-      },
-    },
+    UploadPartCopy: { ...onObject('s3:PutObject', (input) => present([['s3:x-amz-copy-source', input.CopySource]])), also: readsCopySource },
     CompleteMultipartUpload: onObject('s3:PutObject'),
     AbortMultipartUpload: onObject('s3:AbortMultipartUpload'),
     ListParts: onObject('s3:ListMultipartUploadParts'),

@@ -3,15 +3,15 @@
  * encryption of crypto/object-stream.ts, and the digests S3 reports (MD5 for the ETag, the flexible
  * checksum) are computed on the plaintext as it streams. Nothing holds a whole body in memory.
  */
-import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { createChecksum, type ChecksumAlgorithm } from '../../auth/checksums.js';
+import type { ChecksumAlgorithm } from '../../auth/checksums.js';
 import { SealError } from '../../crypto/root-key.js';
 import { createEncryptStream, decryptRange, ObjectStreamError } from '../../crypto/object-stream.js';
 import { AwsError } from '../../errors.js';
 import { NoSuchBlobError, type BlobStore } from '../../store/blobs.js';
 import type { Logger } from '../../server/logger.js';
+import { bodyDigests, type DigestResult } from './digests.js';
 import { corruptBody, entityTooLarge } from './errors.js';
 
 /** One blob of a body: its place (1-based; the part number of a multipart object) and plaintext size. */
@@ -24,8 +24,20 @@ export interface BlobRef {
 export interface WrittenBlob {
   blobId: string;
   size: number;
-  md5: Buffer;
+  /** Absent when the write said it needs none. */
+  md5?: Buffer;
   checksum: { algorithm: ChecksumAlgorithm; value: string };
+}
+
+export interface WriteOptions {
+  /** The blob's place in the body (1-based; a part number). */
+  seq: number;
+  algorithm: ChecksumAlgorithm;
+  maxBytes: number;
+  /** Whether to compute the MD5 (default true): S3 needs it for an SSE-S3 ETag or a Content-MD5. */
+  md5?: boolean;
+  /** The body's declared size, if known (large bodies are hashed off the request's thread). */
+  sizeHint?: number;
 }
 
 /** The connection closed before the body ended (node:http's abort, a stream closed early). */
@@ -51,17 +63,22 @@ export class BodyStore {
    * no blob behind) if the source fails (a signature or checksum check, a dropped connection) or
    * grows past `maxBytes` (EntityTooLarge).
    */
-  async write(source: Readable | Buffer, key: Buffer, opts: { seq: number; algorithm: ChecksumAlgorithm; maxBytes: number }): Promise<WrittenBlob> {
-    const md5 = createHash('md5');
-    const checksum = createChecksum(opts.algorithm);
+  async write(source: Readable | Buffer, key: Buffer, opts: WriteOptions): Promise<WrittenBlob> {
+    const digests = bodyDigests({ md5: opts.md5 ?? true, algorithm: opts.algorithm, sizeHint: Buffer.isBuffer(source) ? source.length : opts.sizeHint });
     let size = 0;
     const meter = new Transform({
+      highWaterMark: 1 << 20,
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;
         if (size > opts.maxBytes) return callback(entityTooLarge(size));
-        md5.update(chunk);
-        checksum.update(chunk);
-        callback(null, chunk);
+        let caughtUp: Promise<void> | undefined;
+        try {
+          caughtUp = digests.update(chunk);
+        } catch (err) {
+          return callback(err as Error);
+        }
+        if (!caughtUp) return callback(null, chunk);
+        caughtUp.then(() => callback(null, chunk), callback);
       },
     });
     const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
@@ -71,11 +88,19 @@ export class BodyStore {
     try {
       ({ id } = await this.blobs.put(encrypted));
     } catch (err) {
+      digests.discard();
       // A client that went away mid-body is the client's failure, not the server's.
       if (!(err instanceof AwsError) && isPrematureEnd(err)) throw incompleteBody();
       throw err;
     }
-    return { blobId: id, size, md5: md5.digest(), checksum: { algorithm: opts.algorithm, value: await checksum.digest() } };
+    let result: DigestResult;
+    try {
+      result = await digests.result();
+    } catch (err) {
+      await this.blobs.delete(id).catch(() => undefined);
+      throw err;
+    }
+    return { blobId: id, size, md5: result.md5, checksum: { algorithm: opts.algorithm, value: result.checksum } };
   }
 
   /**
@@ -110,7 +135,7 @@ export class BodyStore {
         await chunks.return?.(undefined);
       }
     }
-    return Readable.from(rest(), { objectMode: false });
+    return Readable.from(rest(), { objectMode: false, highWaterMark: 1 << 20 });
   }
 
   /** Deletes blobs no version references any more; failures are left for the next sweep. */

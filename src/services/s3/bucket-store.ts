@@ -49,7 +49,8 @@ export class BucketStore {
   }
 
   /** Inserts a new bucket; false when the name is taken (by anyone). */
-  async insert(bucket: Bucket, tags?: unknown): Promise<boolean> {
+  /** Inserts a new bucket with its first configuration documents, in one transaction; false if the name is taken. */
+  async insert(bucket: Bucket, configs: Partial<Record<BucketConfigName, unknown>> = {}): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
       const result = await tx.insertInto('s3_buckets').values({
         name: bucket.name,
@@ -62,8 +63,8 @@ export class BucketStore {
         acl: JSON.stringify(bucket.acl),
       }).onConflict((oc) => oc.column('name').doNothing()).executeTakeFirst();
       const inserted = Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
-      if (inserted && tags !== undefined) {
-        await tx.insertInto('s3_bucket_configs').values({ bucket: bucket.name, name: 'tagging', document: JSON.stringify(tags) }).execute();
+      for (const [name, value] of Object.entries(configs)) {
+        if (inserted && value !== undefined) await tx.insertInto('s3_bucket_configs').values({ bucket: bucket.name, name, document: JSON.stringify(value) }).execute();
       }
       return inserted;
     });

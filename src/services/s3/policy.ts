@@ -1,8 +1,7 @@
 /**
  * Bucket policies: the checks PutBucketPolicy makes before storing one (S3's MalformedPolicy
- * texts), and whether a stored policy makes the bucket public (GetBucketPolicyStatus,
- * https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status).
- * What a policy allows is decided by the IAM policy engine, not here.
+ * texts). Whether a policy is public is authz/public-policy.ts's call; what a policy allows is
+ * decided by the IAM policy engine, not here.
  */
 import { malformedPolicy } from './errors.js';
 
@@ -67,17 +66,4 @@ function checkPrincipal(principal: unknown): void {
     if (!['AWS', 'Service', 'CanonicalUser', 'Federated'].includes(kind)) throw malformedPolicy('Invalid principal in policy');
     for (const v of asList(value)) if (typeof v !== 'string' || v === '') throw malformedPolicy('Invalid principal in policy');
   }
-}
-
-/** Whether any Allow statement grants anyone (`*`) access without a condition narrowing it. */
-export function isPublicPolicy(text: string): boolean {
-  const policy = JSON.parse(text) as { Statement: Statement | Statement[] };
-  return asList(policy.Statement).some((raw) => {
-    const s = raw as Statement;
-    if (s.Effect !== 'Allow' || s.Condition !== undefined || s.Principal === undefined) return false;
-    const p = s.Principal;
-    if (p === '*') return true;
-    const aws = (p as Record<string, unknown>).AWS;
-    return aws !== undefined && asList(aws).includes('*');
-  });
 }

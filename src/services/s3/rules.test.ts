@@ -8,7 +8,7 @@ import { AwsError } from '../../errors.js';
 import type { RequestContext } from '../../server/context.js';
 import { aclFromRequest, cannedAcl, checkAclAllowed } from './acl.js';
 import { bucketArn, objectArn, s3Actions } from './actions.js';
-import type { BucketStore } from './bucket-store.js';
+import type { AclStores } from './acl-access.js';
 import { planChecksum } from './checksums.js';
 import { checkReadConditions, etagMatches, parseRange, writeCondition } from './conditional.js';
 import { checkCorsRules, preflight, responseCorsHeaders } from './cors.js';
@@ -16,7 +16,8 @@ import { checkBucketName, checkKey, isValidBucketName } from './names.js';
 import type { ObjectVersion } from './object-store.js';
 import { prefixEnd } from './object-store.js';
 import { urlEncode } from './ops/listing.js';
-import { checkBucketPolicy, isPublicPolicy } from './policy.js';
+import { checkBucketPolicy } from './policy.js';
+import { isPublicPolicy } from '../../authz/public-policy.js';
 import { checkTags, parseTaggingHeader } from './tagging.js';
 
 function code(fn: () => unknown): string {
@@ -215,8 +216,8 @@ describe('S3 rules', () => {
     assert.equal(urlEncode("a b+c/d&é~!'()*"), 'a%20b%2Bc/d%26%C3%A9~%21%27%28%29%2A');
   });
 
-  it('IAM actions: the real action, resource ARNs and condition keys per operation', () => {
-    const actions = s3Actions({} as BucketStore);
+  it('IAM actions: the real action, resource ARNs and condition keys per operation', async () => {
+    const actions = s3Actions({} as AclStores);
     const ctx = {} as RequestContext;
     assert.equal(actions.ListObjectsV2!.action, 's3:ListBucket');
     assert.equal(actions.HeadObject!.action, 's3:GetObject');
@@ -229,6 +230,18 @@ describe('S3 rules', () => {
     assert.deepEqual(actions.CreateBucket!.resources(ctx, { Bucket: 'b' }), [bucketArn('b')]);
     assert.deepEqual(actions.ListBuckets!.resources(ctx, {}), ['*']);
     assert.deepEqual(actions.DeleteObjects!.resources(ctx, { Bucket: 'b', Delete: { Objects: [{ Key: 'x' }, { Key: 'y' }] } }), ['arn:aws:s3:::b/x', 'arn:aws:s3:::b/y']);
+    // Keys named with a version id need s3:DeleteObjectVersion on them.
+    const mixed = { Bucket: 'b', Delete: { Objects: [{ Key: 'x' }, { Key: 'y', VersionId: 'v' }] } };
+    assert.equal(actions.DeleteObjects!.actionFor!(ctx, mixed), 's3:DeleteObject');
+    assert.deepEqual(actions.DeleteObjects!.resources(ctx, mixed), ['arn:aws:s3:::b/x']);
+    const [versionedPart] = await actions.DeleteObjects!.also!(ctx, mixed);
+    assert.deepEqual([versionedPart!.action, versionedPart!.resources(ctx, mixed)], ['s3:DeleteObjectVersion', ['arn:aws:s3:::b/y']]);
+    const onlyVersioned = { Bucket: 'b', Delete: { Objects: [{ Key: 'y', VersionId: 'v' }] } };
+    assert.equal(actions.DeleteObjects!.actionFor!(ctx, onlyVersioned), 's3:DeleteObjectVersion');
+    assert.deepEqual(await actions.DeleteObjects!.also!(ctx, onlyVersioned), []);
+    // A copy also reads its source, as s3:GetObjectVersion when it names a version.
+    const [source] = await actions.CopyObject!.also!(ctx, { Bucket: 'd', Key: 'k', CopySource: 'src/a%20b?versionId=v1' });
+    assert.deepEqual([source!.actionFor!(ctx, {}), source!.resources(ctx, {})], ['s3:GetObjectVersion', ['arn:aws:s3:::src/a b']]);
     assert.deepEqual(actions.ListObjectsV2!.conditions!(ctx, { Bucket: 'b', Prefix: 'p/', Delimiter: '/', MaxKeys: 5 }), { 's3:prefix': 'p/', 's3:delimiter': '/', 's3:max-keys': '5' });
     assert.deepEqual(actions.PutObject!.conditions!(ctx, { Bucket: 'b', Key: 'k', ACL: 'private', Tagging: 'a=1', ServerSideEncryption: 'AES256' }), {
       's3:x-amz-acl': 'private', 's3:RequestObjectTag/a': '1', 's3:RequestObjectTagKeys': ['a'], 's3:x-amz-server-side-encryption': 'AES256',

@@ -40,7 +40,7 @@ export function s3Deps(rt: Runtime, kms: KmsDeps, env: NodeJS.ProcessEnv = proce
 export function buildS3(rt: Runtime, kms: KmsDeps): { binding: ServiceBinding & { provider: S3Provider }; background: Background[] } {
   const deps = s3Deps(rt, kms);
   return {
-    binding: { provider: new S3Provider(deps), actions: s3Actions(deps.buckets) },
+    binding: { provider: new S3Provider(deps), actions: s3Actions(deps) },
     background: [blobGarbageCollector(deps), orphanUploadSweeper(deps)],
   };
 }

@@ -178,8 +178,15 @@ export class Sse {
    * and SSE-C "not an MD5 digest of their object data" (S3 API, Object): random, so nothing stored
    * about an SSE-C or SSE-KMS object is derived from its plaintext.
    */
-  etag(descriptor: EncryptionDescriptor, md5: Buffer): string {
-    return descriptor.source === 'sse-s3' ? md5.toString('hex') : randomBytes(16).toString('hex');
+  etag(descriptor: EncryptionDescriptor, md5: Buffer | undefined): string {
+    if (!this.etagIsMd5(descriptor)) return randomBytes(16).toString('hex');
+    if (!md5) throw new Error('an SSE-S3 ETag needs the body\'s MD5');
+    return md5.toString('hex');
+  }
+
+  /** Whether {@link etag} needs the body's MD5 (a write without Content-MD5 may skip computing it). */
+  etagIsMd5(descriptor: EncryptionDescriptor): boolean {
+    return descriptor.source === 'sse-s3';
   }
 
   private requireSecure(ctx: RequestContext): void {

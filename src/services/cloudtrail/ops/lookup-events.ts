@@ -3,12 +3,11 @@ import { createHash } from 'node:crypto';
 import type * as S from '../../../generated/cloudtrail/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
 import { resourceName } from '../../../trail/classify.js';
+import { HISTORY_MS } from '../../../trail/retention.js';
 import type { EventRow, LookupAttributeKey } from '../../../trail/store.js';
 import type { CloudTrailDeps } from '../deps.js';
 import { trailErrors } from '../errors.js';
 
-/** Event history keeps 90 days. */
-const HISTORY_MS = 90 * 24 * 3600 * 1000;
 const DEFAULT_MAX_RESULTS = 50;
 
 /** Ties a NextToken to the query it continues: AWS requires the same parameters on every page. */

@@ -24,11 +24,18 @@ function refuseUnavailable(input: { SnsTopicName?: string; CloudWatchLogsLogGrou
   if (input.IsOrganizationTrail) throw trailErrors.organizations();
 }
 
-/** The checks AWS makes of the bucket before it accepts a trail, when Coffer's S3 can answer them. */
-async function checkBucket(deps: CloudTrailDeps, bucket: string, prefix: string | undefined, accountId: string, arn: string): Promise<void> {
-  if (!deps.buckets) return;
-  if (!(await deps.buckets.exists(bucket))) throw trailErrors.bucketMissing(bucket);
-  if (!(await deps.buckets.allowsDelivery(bucket, prefix, accountId, arn))) throw trailErrors.bucketPolicy(bucket);
+/**
+ * The checks AWS makes before it accepts a trail or starts its logging, when Coffer's S3 and KMS
+ * can answer them: the bucket exists and its policy lets CloudTrail check its ACL and write under
+ * AWSLogs/<account>/; the KMS key, if any, exists and its policy lets CloudTrail use it.
+ */
+async function checkDelivery(deps: CloudTrailDeps, trail: { bucket: string; prefix: string | undefined; accountId: string; arn: string; kmsKeyId?: string }): Promise<void> {
+  const { bucket, prefix, accountId, arn } = trail;
+  if (deps.buckets) {
+    if (!(await deps.buckets.exists(bucket))) throw trailErrors.bucketMissing(bucket);
+    if (!(await deps.buckets.allowsDelivery(bucket, prefix, accountId, arn))) throw trailErrors.bucketPolicy(bucket);
+  }
+  if (trail.kmsKeyId && deps.kmsKeys) await deps.kmsKeys.check(trail.kmsKeyId, { arn, accountId }, bucket, prefix);
 }
 
 function settings(row: TrailRow): S.CreateTrailResponse {
@@ -51,7 +58,7 @@ export async function createTrail(deps: CloudTrailDeps, ctx: RequestContext, inp
   const inRegion = await deps.db.selectFrom('trails').select(['name']).where('account_id', '=', ctx.accountId).where('home_region', '=', ctx.region).execute();
   if (inRegion.some((t) => t.name === input.Name)) throw trailErrors.alreadyExists(input.Name, ctx.accountId);
   if (inRegion.length >= MAX_TRAILS_PER_REGION) throw trailErrors.tooManyTrails(ctx.accountId, ctx.region);
-  await checkBucket(deps, input.S3BucketName, input.S3KeyPrefix, ctx.accountId, arn);
+  await checkDelivery(deps, { bucket: input.S3BucketName, prefix: input.S3KeyPrefix || undefined, accountId: ctx.accountId, arn, kmsKeyId: input.KmsKeyId || undefined });
   const row: TrailRow = {
     arn, account_id: ctx.accountId, home_region: ctx.region, name: input.Name, s3_bucket: input.S3BucketName,
     s3_key_prefix: input.S3KeyPrefix || null, sns_topic_name: null, include_global: input.IncludeGlobalServiceEvents === false ? 0 : 1,
@@ -86,8 +93,11 @@ export async function updateTrail(deps: CloudTrailDeps, ctx: RequestContext, inp
   if (input.EnableLogFileValidation !== undefined) next.log_file_validation = input.EnableLogFileValidation ? 1 : 0;
   if (input.KmsKeyId !== undefined) next.kms_key_id = kmsKeyArn(ctx, input.KmsKeyId);
   if (next.multi_region && !next.include_global) throw trailErrors.multiRegionWithoutGlobal();
-  if (next.s3_bucket !== row.s3_bucket || next.s3_key_prefix !== row.s3_key_prefix) {
-    await checkBucket(deps, next.s3_bucket, next.s3_key_prefix ?? undefined, ctx.accountId, row.arn);
+  if (next.s3_bucket !== row.s3_bucket || next.s3_key_prefix !== row.s3_key_prefix || next.kms_key_id !== row.kms_key_id) {
+    await checkDelivery(deps, {
+      bucket: next.s3_bucket, prefix: next.s3_key_prefix ?? undefined, accountId: row.account_id, arn: row.arn,
+      kmsKeyId: input.KmsKeyId || (next.kms_key_id ?? undefined),
+    });
   }
   await deps.db.updateTable('trails').set({
     s3_bucket: next.s3_bucket, s3_key_prefix: next.s3_key_prefix, include_global: next.include_global,
@@ -170,6 +180,8 @@ export async function getTrailStatus(deps: CloudTrailDeps, ctx: RequestContext, 
 export async function startLogging(deps: CloudTrailDeps, ctx: RequestContext, input: S.StartLoggingRequest): Promise<S.StartLoggingResponse> {
   const row = await findTrail(deps, ctx, input.Name, 'write');
   if (row.is_logging) return {};
+  // The bucket (or key) policy may have changed since the trail was made: AWS checks again.
+  await checkDelivery(deps, { bucket: row.s3_bucket, prefix: row.s3_key_prefix ?? undefined, accountId: row.account_id, arn: row.arn, kmsKeyId: row.kms_key_id ?? undefined });
   // Delivery starts with the events recorded from now on.
   await deps.flush();
   const head = await deps.events.headSeq();

@@ -1,7 +1,8 @@
 /**
  * Bucket and object ACLs: stored grants, returned with the owner's canonical id. Under
  * BucketOwnerEnforced (the default for new buckets) ACLs are disabled: reads still work, writes
- * that would grant anything beyond the bucket owner's full control are refused.
+ * that would grant anything beyond the bucket owner's full control are refused; BlockPublicAcls
+ * refuses public ones.
  */
 import type {
   GetBucketAclOutput, GetBucketAclRequest, GetObjectAclOutput, GetObjectAclRequest, PutBucketAclRequest, PutObjectAclOutput,
@@ -9,7 +10,8 @@ import type {
 } from '../../../generated/s3/shapes.js';
 import { AwsError } from '../../../errors.js';
 import type { RequestContext } from '../../../server/context.js';
-import { aclFromRequest, checkAclAllowed, toWireGrants, type Acl } from '../acl.js';
+import { aclFromRequest, toWireGrants, type Acl } from '../acl.js';
+import { checkAclWrite } from '../public-access.js';
 import type { Bucket } from '../bucket-store.js';
 import type { ObjectVersion } from '../object-store.js';
 import { deleteMarkerNotAllowed, noSuchKey } from '../errors.js';
@@ -31,7 +33,7 @@ export async function putBucketAcl(deps: S3Deps, _ctx: RequestContext, input: Pu
   const ownerId = await deps.accounts.canonicalId(bucket.accountId);
   const acl = await aclFromRequest(input, ownerId, ownerId, (id) => deps.accounts.isKnown(id));
   if (!acl) throw missingAcl();
-  checkAclAllowed(acl, bucket.objectOwnership, ownerId);
+  await checkAclWrite(deps.buckets, bucket, acl, ownerId);
   await deps.buckets.update(bucket.name, { acl });
 }
 
@@ -64,7 +66,7 @@ export async function putObjectAcl(deps: S3Deps, _ctx: RequestContext, input: Pu
   const bucketOwnerId = await deps.accounts.canonicalId(bucket.accountId);
   const acl: Acl | undefined = await aclFromRequest(input, ownerId, bucketOwnerId, (id) => deps.accounts.isKnown(id));
   if (!acl) throw missingAcl();
-  checkAclAllowed(acl, bucket.objectOwnership, bucketOwnerId);
+  await checkAclWrite(deps.buckets, bucket, acl, bucketOwnerId);
   await deps.objects.updateAcl(version.id, acl);
   return {};
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../../generated/s3/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
 import { aclFromRequest, grantsOnlyOwner, privateAcl } from '../acl.js';
+import { isPublicAcl, NEW_BUCKET_BLOCK, publicAclOnNewBucket } from '../public-access.js';
 import {
   accessDenied, bucketAlreadyExists, bucketAlreadyOwnedByYou, bucketNotEmpty, invalidArgument, invalidBucketAclWithObjectOwnership,
   invalidTag, noSuchBucket, notImplementedError,
@@ -59,6 +60,8 @@ export async function createBucket(deps: S3Deps, ctx: RequestContext, input: Cre
   const ownerId = await deps.accounts.canonicalId(ctx.accountId);
   const acl = await aclFromRequest(input, ownerId, ownerId, (id) => deps.accounts.isKnown(id));
   if (acl && ownership === 'BucketOwnerEnforced' && !grantsOnlyOwner(acl, ownerId)) throw invalidBucketAclWithObjectOwnership();
+  // ... and all four Block Public Access settings on: a public ACL can only be put once they are lifted.
+  if (acl && isPublicAcl(acl)) throw publicAclOnNewBucket();
 
   const existing = await deps.buckets.get(input.Bucket);
   if (existing) {
@@ -71,7 +74,7 @@ export async function createBucket(deps: S3Deps, ctx: RequestContext, input: Cre
   const inserted = await deps.buckets.insert({
     name: input.Bucket, accountId: ctx.accountId, region: place.region, locationConstraint: place.constraint,
     createdAt: deps.clock.now(), objectOwnership: ownership, versioning: null, acl: acl ?? privateAcl(ownerId),
-  }, config?.Tags);
+  }, { tagging: config?.Tags, 'public-access-block': NEW_BUCKET_BLOCK });
   // Lost a race with another creator of the same name: answer as if it had come first.
   if (!inserted) return createBucket(deps, ctx, input);
   return { Location: place.region === US_EAST_1 ? `/${input.Bucket}` : `http://${input.Bucket}.s3.amazonaws.com/` };

@@ -7,74 +7,28 @@
 import type { CopyObjectOutput, CopyObjectRequest } from '../../../generated/s3/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
 import { checksumMembers, planChecksum, type StoredChecksum } from '../checksums.js';
-import { checkReadConditions, writeCondition } from '../conditional.js';
-import { corruptBody, invalidArgument, invalidRequest, MAX_PUT_BYTES, noSuchKey, noSuchVersion } from '../errors.js';
+import { writeCondition } from '../conditional.js';
+import { corruptBody, invalidRequest, MAX_PUT_BYTES } from '../errors.js';
 import { metadataFrom } from '../metadata.js';
-import { checkKey, checkVersionId } from '../names.js';
-import type { ObjectVersion } from '../object-store.js';
+import { checkKey } from '../names.js';
+import { readCopySource } from '../copy-source.js';
 import { newObjectId, quoteEtag, reportedVersionId, requireBucket, type S3Deps } from '../context.js';
 import { parseTaggingHeader } from '../tagging.js';
 import { NoSuchBlobError } from '../../../store/blobs.js';
 import { commitVersion, newVersionFields } from './objects-write.js';
-import type { Bucket } from '../bucket-store.js';
 import { bucketEncryption } from '../encryption-defaults.js';
 import { copySourceKey } from '../sse.js';
-
-/** `x-amz-copy-source`: `[/]bucket/key[?versionId=id]`, URL-encoded. */
-export interface CopySource {
-  bucket: string;
-  key: string;
-  versionId?: string;
-}
-
-/** Parses `x-amz-copy-source`; InvalidArgument as S3 words it when there is no bucket and key. */
-export function parseCopySource(header: string): CopySource {
-  const invalid = () => invalidArgument('Invalid copy source object key', 'x-amz-copy-source', 'x-amz-copy-source');
-  const q = header.indexOf('?');
-  const path = q < 0 ? header : header.slice(0, q);
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(path.replace(/^\//, ''));
-  } catch {
-    throw invalid();
-  }
-  const slash = decoded.indexOf('/');
-  if (slash <= 0 || slash === decoded.length - 1) throw invalid();
-  const params = new URLSearchParams(q < 0 ? '' : header.slice(q + 1));
-  const versionId = params.get('versionId') ?? undefined;
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };
-}
-
-/** The version a copy reads: as GetObject, except a delete marker named by id is InvalidRequest. */
-async function sourceVersion(deps: S3Deps, bucket: Bucket, source: CopySource): Promise<ObjectVersion> {
-  if (source.versionId === undefined) {
-    const current = await deps.objects.latest(bucket.name, source.key);
-    if (!current || current.deleteMarker) throw noSuchKey(source.key);
-    return current;
-  }
-  checkVersionId(source.versionId);
-  const version = await deps.objects.byVersion(bucket.name, source.key, source.versionId);
-  if (!version) throw noSuchVersion(source.key, source.versionId);
-  if (version.deleteMarker) throw invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
-  return version;
-}
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html */
 export async function copyObject(deps: S3Deps, ctx: RequestContext, input: CopyObjectRequest): Promise<CopyObjectOutput> {
   const bucket = await requireBucket(deps, input.Bucket, input.ExpectedBucketOwner);
   checkKey(input.Key);
-  const source = parseCopySource(input.CopySource);
-  const sourceBucket = await requireBucket(deps, source.bucket, input.ExpectedSourceBucketOwner);
-  const from = await sourceVersion(deps, sourceBucket, source);
-  checkReadConditions({
-    IfMatch: input.CopySourceIfMatch, IfNoneMatch: input.CopySourceIfNoneMatch,
-    IfModifiedSince: input.CopySourceIfModifiedSince, IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-  }, from, deps.clock.now(), true);
+  const { bucket: sourceBucket, version: from } = await readCopySource(deps, input);
   if (from.size > MAX_PUT_BYTES) {
     throw invalidRequest(`The specified copy source is larger than the maximum allowable size for a copy source: ${MAX_PUT_BYTES}`);
   }
   const replaceMetadata = input.MetadataDirective === 'REPLACE';
-  const sameObject = sourceBucket.name === bucket.name && source.key === input.Key;
+  const sameObject = sourceBucket.name === bucket.name && from.key === input.Key;
   const changes = replaceMetadata || input.StorageClass !== undefined || input.WebsiteRedirectLocation !== undefined
     || input.ServerSideEncryption !== undefined || input.SSECustomerAlgorithm !== undefined || input.SSEKMSKeyId !== undefined
     || input.SSEKMSEncryptionContext !== undefined || input.BucketKeyEnabled !== undefined;

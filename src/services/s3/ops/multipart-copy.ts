@@ -1,37 +1,20 @@
 /**
  * UploadPartCopy: a part made from (a byte range of) an existing object, decrypted segment by
  * segment and re-encrypted under the upload's data key as it streams, then recorded like an
- * UploadPart. The source is read as CopyObject reads it (its version, its x-amz-copy-source-if-*
- * conditions); reading it is authorized as s3:GetObject on it (actions.ts).
+ * UploadPart. The source is read as CopyObject reads it (readCopySource); reading it is authorized
+ * as s3:GetObject on it (actions.ts).
  */
 import type { UploadPartCopyOutput, UploadPartCopyRequest } from '../../../generated/s3/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
 import { NoSuchBlobError } from '../../../store/blobs.js';
-import type { Bucket } from '../bucket-store.js';
-import { checkReadConditions, type ByteRange } from '../conditional.js';
+import type { ByteRange } from '../conditional.js';
 import { quoteEtag, reportedVersionId, requireBucket, type S3Deps } from '../context.js';
-import { corruptBody, invalidArgument, invalidRequest, MAX_PUT_BYTES, noSuchKey, noSuchVersion } from '../errors.js';
+import { corruptBody, invalidArgument, invalidRequest, MAX_PUT_BYTES } from '../errors.js';
 import { checkPartNumber } from '../multipart-errors.js';
-import { checkVersionId } from '../names.js';
-import type { ObjectVersion } from '../object-store.js';
-import { parseCopySource, type CopySource } from './copy.js';
+import { readCopySource } from '../copy-source.js';
 import { copySourceKey } from '../sse.js';
 import { objectAlgorithm, requireUpload } from './multipart.js';
 import { collectGarbage } from './objects-write.js';
-
-/** The version a copy reads: as GetObject, except a delete marker named by id is InvalidRequest. */
-export async function copySourceVersion(deps: S3Deps, bucket: Bucket, source: CopySource): Promise<ObjectVersion> {
-  if (source.versionId === undefined) {
-    const current = await deps.objects.latest(bucket.name, source.key);
-    if (!current || current.deleteMarker) throw noSuchKey(source.key);
-    return current;
-  }
-  checkVersionId(source.versionId);
-  const version = await deps.objects.byVersion(bucket.name, source.key, source.versionId);
-  if (!version) throw noSuchVersion(source.key, source.versionId);
-  if (version.deleteMarker) throw invalidRequest('The source of a copy request may not specifically refer to a delete marker by version id.');
-  return version;
-}
 
 /** `x-amz-copy-source-range: bytes=first-last`, within an object of `size` bytes. */
 export function parseCopyRange(header: string | undefined, size: number): ByteRange | undefined {
@@ -51,13 +34,7 @@ export async function uploadPartCopy(deps: S3Deps, ctx: RequestContext, input: U
   const bucket = await requireBucket(deps, input.Bucket, input.ExpectedBucketOwner);
   const upload = await requireUpload(deps, bucket, input.Key, input.UploadId);
   checkPartNumber(input.PartNumber);
-  const source = parseCopySource(input.CopySource);
-  const sourceBucket = await requireBucket(deps, source.bucket, input.ExpectedSourceBucketOwner);
-  const from = await copySourceVersion(deps, sourceBucket, source);
-  checkReadConditions({
-    IfMatch: input.CopySourceIfMatch, IfNoneMatch: input.CopySourceIfNoneMatch,
-    IfModifiedSince: input.CopySourceIfModifiedSince, IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
-  }, from, deps.clock.now(), true);
+  const { bucket: sourceBucket, version: from } = await readCopySource(deps, input);
   const range = parseCopyRange(input.CopySourceRange, from.size);
   const length = range ? range.end - range.start + 1 : from.size;
   if (length > MAX_PUT_BYTES) {

@@ -160,6 +160,7 @@ async function putPart(deps: S3Deps, ctx: RequestContext, input: UploadPartReque
   const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
   const written = await deps.bodies.write(pipeline(source, extra.stream, () => undefined), key, {
     seq: input.PartNumber, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES,
+    md5: md5 !== undefined || deps.sse.etagIsMd5(upload.encryption), sizeHint: input.ContentLength,
   });
   // Under SSE-KMS and SSE-C a part's ETag is not the MD5 of its plaintext (sse.ts).
   const etag = deps.sse.etag(upload.encryption, written.md5);

@@ -8,7 +8,8 @@
 import type { Readable } from 'node:stream';
 import type { PutObjectOutput, PutObjectRequest } from '../../../generated/s3/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
-import { aclFromRequest, checkAclAllowed, privateAcl, type Acl } from '../acl.js';
+import { aclFromRequest, privateAcl, type Acl } from '../acl.js';
+import { checkAclWrite } from '../public-access.js';
 import type { BlobRef, WrittenBlob } from '../body.js';
 import type { Bucket } from '../bucket-store.js';
 import { checksumMembers, planChecksum, trailerChecksum, type ChecksumPlan, type StoredChecksum } from '../checksums.js';
@@ -30,7 +31,7 @@ export function contentMd5(value: string | undefined): Buffer | undefined {
 
 /** Checks what the client claimed about the body against what arrived; the checksum to store. */
 export function verifyDigests(written: WrittenBlob, md5: Buffer | undefined, plan: ChecksumPlan, body: unknown): StoredChecksum {
-  if (md5 && !md5.equals(written.md5)) throw badDigestMd5(md5.toString('hex'), written.md5.toString('base64'));
+  if (md5 && !(written.md5 && md5.equals(written.md5))) throw badDigestMd5(md5.toString('hex'), written.md5?.toString('base64') ?? '');
   if (plan.expected !== undefined && plan.expected !== written.checksum.value) throw badDigestChecksum(plan.algorithm);
   // A trailer checksum was verified by the aws-chunked decoder; it names the algorithm when no header did.
   const verified = typeof (body as { checksums?: unknown })?.checksums === 'function'
@@ -45,7 +46,7 @@ export async function newVersionFields(deps: S3Deps, ctx: RequestContext, bucket
   const ownerId = await deps.accounts.canonicalId(ownerAccount);
   const bucketOwnerId = await deps.accounts.canonicalId(bucket.accountId);
   const acl = await aclFromRequest(input, ownerId, bucketOwnerId, (id) => deps.accounts.isKnown(id));
-  checkAclAllowed(acl, bucket.objectOwnership, bucketOwnerId);
+  await checkAclWrite(deps.buckets, bucket, acl, bucketOwnerId);
   return { acl: acl ?? privateAcl(ownerId), ownerAccount };
 }
 
@@ -95,7 +96,9 @@ async function put(deps: S3Deps, ctx: RequestContext, input: PutObjectRequest, b
 
   const id = newObjectId();
   const enc = await deps.sse.forWrite(ctx, { bucket, key: input.Key, objectId: id }, input, { action: 's3:PutObject' });
-  const written = await deps.bodies.write(body, enc.key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
+  const written = await deps.bodies.write(body, enc.key, {
+    seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES, md5: md5 !== undefined || deps.sse.etagIsMd5(enc.descriptor), sizeHint: input.ContentLength,
+  });
   const blobs = [{ seq: 1, blobId: written.blobId, size: written.size }];
   let checksum: StoredChecksum;
   try {

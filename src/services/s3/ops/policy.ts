@@ -8,13 +8,16 @@ import type {
 } from '../../../generated/s3/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
 import { noSuchBucketPolicy } from '../errors.js';
-import { checkBucketPolicy, isPublicPolicy } from '../policy.js';
+import { isPublicPolicy } from '../../../authz/public-policy.js';
+import { checkBucketPolicy } from '../policy.js';
+import { checkPolicyWrite } from '../public-access.js';
 import { requireBucket, type S3Deps } from '../context.js';
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html */
 export async function putBucketPolicy(deps: S3Deps, _ctx: RequestContext, input: PutBucketPolicyRequest): Promise<void> {
   const bucket = await requireBucket(deps, input.Bucket, input.ExpectedBucketOwner);
   checkBucketPolicy(input.Policy, bucket.name);
+  await checkPolicyWrite(deps.buckets, bucket, input.Policy);
   await deps.buckets.putConfig(bucket.name, 'policy', input.Policy);
 }
 
