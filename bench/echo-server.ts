@@ -2,13 +2,17 @@ import { createServer } from 'node:http';
 
 /**
  * The physical limit for small requests: a trivial Node HTTP server that reads the body and
- * answers a fixed small response. Run as its own process so it gets a core like Coffer does.
+ * answers a fixed small response (a GET: 4 KiB, as the 4 KiB GET scenario's objects are). Run as
+ * its own process so it gets a core like Coffer does.
  */
+const small = Buffer.from('ok');
+const object = Buffer.alloc(4096, 7);
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'text/xml', 'content-length': '2' });
-    res.end('ok');
+    const body = req.method === 'GET' ? object : small;
+    res.writeHead(200, { 'content-type': 'text/xml', 'content-length': String(body.length) });
+    res.end(body);
   });
 });
 server.listen(0, '127.0.0.1', () => {

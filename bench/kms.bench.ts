@@ -1,78 +1,117 @@
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from './node-sha256.js';
-import { medianOf3, runLoad, type LoadResult, type PreparedRequest } from './load.js';
+import { interleavedMediansOf3, runLoad, type LoadResult } from './load.js';
+import { kmsRequest, signerFor, type Target } from './signing.js';
 
 /**
  * KMS request rates: Encrypt, Decrypt, GenerateDataKey (symmetric key) and Sign (ECC_NIST_P256),
- * each at concurrency 1 and 32, against Coffer and, with the same signed requests, against the echo
- * server measured in the same run. Every request is signed afresh in the load generator (as the STS
- * scenario does), so SigV4 verification is part of what Coffer is measured on. The issue's target:
- * Encrypt at >= 40% of the echo server's requests per second.
+ * each at concurrency 1 and 32, against Coffer, against moto (when it runs here) with the same
+ * requests, and against the echo server (the same signed Encrypt request, measured once per
+ * concurrency: the echo server does not look at the body). Every request is signed afresh in the
+ * load generator, so SigV4 verification is part of what Coffer is measured on. The issue's target:
+ * Encrypt at concurrency 32 >= 40% of the echo server's requests per second.
  */
 
 export interface KmsBenchOptions {
-  /** Base URLs of a running Coffer and of bench/echo-server.ts. */
-  cofferUrl: string;
-  echoUrl: string;
-  /** Credentials of Coffer's account root. */
-  accessKeyId: string;
-  secretAccessKey: string;
+  coffer: Target;
+  echo: Target;
+  /** Peers that speak KMS (moto); optional. */
+  peers?: Array<Target & { name: string }>;
   /** Length of each run (every figure is the median of three). */
   seconds: number;
+  /** Only these operations (default all four). */
+  operations?: string[];
+  concurrencies?: number[];
   region?: string;
 }
 
-/** One row of the bench report, as bench/run.ts writes them. */
-export interface KmsBenchRow {
-  scenario: string;
-  concurrency: number;
-  coffer: LoadResult;
-  reference: LoadResult;
+/** One reference a Coffer figure is compared with. */
+export interface Reference {
+  name: string;
+  result: LoadResult;
+  /** Coffer ops/s divided by the reference's. */
   ratio: number;
 }
 
-/** Creates the keys and the ciphertext the scenarios use; returns each scenario's operation and body. */
-async function prepare(o: KmsBenchOptions, region: string): Promise<Array<{ name: string; target: string; body: string }>> {
-  const kms = new KMSClient({ endpoint: o.cofferUrl, region, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey } });
+/** One row of the report: Coffer's figure and its references, as bench/run.ts writes them. */
+export interface BenchRow {
+  scenario: string;
+  concurrency: number;
+  coffer: LoadResult;
+  references: Reference[];
+}
+
+interface Scenario { name: string; operation: string; body: Buffer }
+
+/** Creates the keys and the ciphertext the scenarios use on `target`; returns each operation's body. */
+async function prepare(target: Target, region: string): Promise<Scenario[]> {
+  const kms = new KMSClient({ endpoint: target.url, region, credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey } });
   try {
     const symmetric = (await kms.send(new CreateKeyCommand({ Description: 'bench symmetric' }))).KeyMetadata!.Arn!;
     const ecc = (await kms.send(new CreateKeyCommand({ Description: 'bench signing', KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!.Arn!;
-    const plaintext = Buffer.alloc(256, 7).toString('base64');
+    const plaintext = Buffer.alloc(256, 7);
     const context = { bench: 'kms' };
-    const blob = (await kms.send(new EncryptCommand({ KeyId: symmetric, Plaintext: Buffer.alloc(256, 7), EncryptionContext: context }))).CiphertextBlob!;
+    const blob = (await kms.send(new EncryptCommand({ KeyId: symmetric, Plaintext: plaintext, EncryptionContext: context }))).CiphertextBlob!;
+    const json = (o: object) => Buffer.from(JSON.stringify(o));
     return [
-      { name: 'Encrypt (256 B, SYMMETRIC_DEFAULT)', target: 'Encrypt', body: JSON.stringify({ KeyId: symmetric, Plaintext: plaintext, EncryptionContext: context }) },
-      { name: 'Decrypt (256 B, SYMMETRIC_DEFAULT)', target: 'Decrypt', body: JSON.stringify({ CiphertextBlob: Buffer.from(blob).toString('base64'), EncryptionContext: context }) },
-      { name: 'GenerateDataKey (AES_256)', target: 'GenerateDataKey', body: JSON.stringify({ KeyId: symmetric, KeySpec: 'AES_256', EncryptionContext: context }) },
-      { name: 'Sign (ECC_NIST_P256, ECDSA_SHA_256, RAW)', target: 'Sign', body: JSON.stringify({ KeyId: ecc, Message: Buffer.alloc(64, 1).toString('base64'), SigningAlgorithm: 'ECDSA_SHA_256' }) },
+      { name: 'Encrypt (256 B, SYMMETRIC_DEFAULT)', operation: 'Encrypt', body: json({ KeyId: symmetric, Plaintext: plaintext.toString('base64'), EncryptionContext: context }) },
+      { name: 'Decrypt (256 B, SYMMETRIC_DEFAULT)', operation: 'Decrypt', body: json({ CiphertextBlob: Buffer.from(blob).toString('base64'), EncryptionContext: context }) },
+      { name: 'GenerateDataKey (AES_256)', operation: 'GenerateDataKey', body: json({ KeyId: symmetric, KeySpec: 'AES_256', EncryptionContext: context }) },
+      { name: 'Sign (ECC_NIST_P256, ECDSA_SHA_256, RAW)', operation: 'Sign', body: json({ KeyId: ecc, Message: Buffer.alloc(64, 1).toString('base64'), SigningAlgorithm: 'ECDSA_SHA_256' }) },
     ];
   } finally {
     kms.destroy();
   }
 }
 
-/** Runs the KMS scenarios; the caller starts Coffer and the echo server and writes the report. */
-export async function kmsScenarios(o: KmsBenchOptions): Promise<KmsBenchRow[]> {
+/** One load run of `scenario` against `target`. */
+function loadRun(target: Target, scenario: Scenario, concurrency: number, seconds: number, region: string): () => Promise<LoadResult> {
+  const signer = signerFor(target, 'kms', region);
+  return () => runLoad(() => kmsRequest(signer, target.url, scenario.operation, scenario.body), concurrency, seconds);
+}
+
+function checked(result: LoadResult, name: string, scenario: Scenario): LoadResult {
+  if (result.errors > 0) throw new Error(`KMS ${scenario.operation} on ${name}: ${result.errors} of ${result.ops} requests failed`);
+  return result;
+}
+
+/** Runs the KMS scenarios; the caller starts Coffer, the echo server and the peers and writes the report. */
+export async function kmsScenarios(o: KmsBenchOptions): Promise<BenchRow[]> {
   const region = o.region ?? 'us-east-1';
-  const signer = new SignatureV4({ service: 'kms', region, sha256: NodeSha256, credentials: { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey } });
-  const request = (base: string, target: string, body: string) => async (): Promise<PreparedRequest> => {
-    const url = new URL(base);
-    const signed = await signer.sign(new HttpRequest({
-      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', body,
-      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `TrentService.${target}` },
-    }));
-    return { url: `${base}/`, method: 'POST', headers: signed.headers as Record<string, string>, body: Buffer.from(body) };
-  };
-  const rows: KmsBenchRow[] = [];
-  for (const scenario of await prepare(o, region)) {
-    for (const concurrency of [1, 32]) {
-      const coffer = await medianOf3(() => runLoad(request(o.cofferUrl, scenario.target, scenario.body), concurrency, o.seconds));
-      if (coffer.errors > 0) throw new Error(`KMS ${scenario.target}: ${coffer.errors} requests failed`);
-      const reference = await medianOf3(() => runLoad(request(o.echoUrl, scenario.target, scenario.body), concurrency, o.seconds));
-      rows.push({ scenario: `KMS ${scenario.name} vs echo server`, concurrency, coffer, reference, ratio: coffer.opsPerSecond / reference.opsPerSecond });
+  const wanted = (s: Scenario) => !o.operations || o.operations.includes(s.operation);
+  const scenarios = (await prepare(o.coffer, region)).filter(wanted);
+  const peers = [];
+  for (const peer of o.peers ?? []) peers.push({ peer, scenarios: (await prepare(peer, region)).filter(wanted) });
+  const rows: BenchRow[] = [];
+  let echo: LoadResult | undefined;
+  for (const concurrency of o.concurrencies ?? [1, 32]) {
+    for (const [i, scenario] of scenarios.entries()) {
+      // The echo server sees the same Encrypt request whatever the operation: measured with the first.
+      const runs = [loadRun(o.coffer, scenario, concurrency, o.seconds, region), ...peers.map((p) => loadRun(p.peer, p.scenarios[i]!, concurrency, o.seconds, region))];
+      if (i === 0) runs.push(loadRun(o.echo, scenario, concurrency, o.seconds, region));
+      const results = await interleavedMediansOf3(runs);
+      if (i === 0) echo = checked(results.pop()!, 'echo server', scenario);
+      const coffer = checked(results[0]!, 'Coffer', scenario);
+      const references: Reference[] = [{ name: 'echo server', result: echo!, ratio: coffer.opsPerSecond / echo!.opsPerSecond }];
+      for (const [j, p] of peers.entries()) {
+        const result = checked(results[j + 1]!, p.peer.name, scenario);
+        references.push({ name: p.peer.name, result, ratio: coffer.opsPerSecond / result.opsPerSecond });
+      }
+      rows.push({ scenario: `KMS ${scenario.name}`, concurrency, coffer, references });
     }
+  }
+  return rows;
+}
+
+/**
+ * KMS Encrypt (256 B) against two Coffers, runs interleaved, as rows of `a` with `b` as the
+ * reference: the trail's cost is Coffer against a Coffer with COFFER_TRAIL_RECORDING=off.
+ */
+export async function kmsEncryptPair(a: Target, b: Target & { name: string }, seconds: number, concurrencies = [1, 32], region = 'us-east-1'): Promise<BenchRow[]> {
+  const [onA, onB] = [(await prepare(a, region))[0]!, (await prepare(b, region))[0]!];
+  const rows: BenchRow[] = [];
+  for (const concurrency of concurrencies) {
+    const [ra, rb] = await interleavedMediansOf3([loadRun(a, onA, concurrency, seconds, region), loadRun(b, onB, concurrency, seconds, region)]);
+    rows.push({ scenario: `KMS ${onA.name}`, concurrency, coffer: checked(ra!, 'Coffer', onA), references: [{ name: b.name, result: checked(rb!, b.name, onB), ratio: ra!.opsPerSecond / rb!.opsPerSecond }] });
   }
   return rows;
 }

@@ -63,9 +63,40 @@ function send(agent: Agent, prepared: PreparedRequest): Promise<number> {
   });
 }
 
+/** One request whose answer is read whole (small answers only: listings); fails on a status >= 300. */
+export function sendForText(agent: Agent, prepared: PreparedRequest): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(prepared.url, { method: prepared.method, headers: prepared.headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        if ((res.statusCode ?? 0) >= 300) reject(new Error(`${prepared.method} ${prepared.url}: ${res.statusCode} ${text.slice(0, 500)}`));
+        else resolve(text);
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(prepared.body);
+  });
+}
+
 /** The median of three runs by ops/s, as every figure in the report is. */
 export async function medianOf3(run: () => Promise<LoadResult>): Promise<LoadResult> {
   const results = [await run(), await run(), await run()];
   results.sort((a, b) => a.opsPerSecond - b.opsPerSecond);
   return results[1]!;
+}
+
+/**
+ * Each of `runs` three times, interleaved (a b c a b c a b c), and each one's median by ops/s:
+ * a slow change in the machine's load (other processes on shared cores) then hits every side of a
+ * comparison alike instead of whichever happened to run during it.
+ */
+export async function interleavedMediansOf3(runs: Array<() => Promise<LoadResult>>): Promise<LoadResult[]> {
+  const results: LoadResult[][] = runs.map(() => []);
+  for (let round = 0; round < 3; round++) {
+    for (const [i, run] of runs.entries()) results[i]!.push(await run());
+  }
+  return results.map((r) => r.sort((a, b) => a.opsPerSecond - b.opsPerSecond)[1]!);
 }

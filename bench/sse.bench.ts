@@ -13,8 +13,9 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createChecksum } from '../src/auth/checksums.js';
 
 /**
- * S3 server-side encryption throughput: a 64 MiB PUT and GET under SSE-S3, SSE-KMS without and with
- * bucket keys, and SSE-C, each in MB/s and as a ratio to the lowest of the limits measured in the
+ * S3 server-side encryption throughput: 64 MiB PUTs and GETs under SSE-S3, SSE-KMS without and with
+ * bucket keys, and SSE-C, at concurrency 1 and 8 (8 objects at once, MB/s summed over them), each
+ * in MB/s and as a ratio to the lowest of the limits measured in the
  * same run on the same machine (node:crypto AES-256-GCM on one core in 64 KiB segments, as bodies
  * are sealed; a 64 MiB disk write + fsync next to Coffer's data; 64 MiB streamed over loopback HTTP
  * to and from a trivial Node server in its own process). Also: KMS GenerateDataKey calls for 1,000
@@ -41,6 +42,8 @@ export interface SseBenchOptions {
   sizeMiB?: number;
   /** PUTs behind the KMS-calls figure (default 1,000). */
   kmsCountPuts?: number;
+  /** Transfers in flight at once (default 1 and 8). */
+  concurrencies?: number[];
 }
 
 export interface SseBenchLimits {
@@ -56,6 +59,7 @@ export interface SseBenchLimits {
 
 export interface SseBenchRow {
   scenario: string;
+  concurrency: number;
   mbPerSecond: number;
   /** mbPerSecond / limits.lowestMBps. */
   ratio: number;
@@ -257,16 +261,27 @@ export async function sseScenarios(o: SseBenchOptions): Promise<SseBenchReport> 
     const crcHeader = { 'x-amz-checksum-crc32': checksum.toString('base64') };
     const mib = size / 1024 / 1024;
     const rows: SseBenchRow[] = [];
-    const row = (scenario: string, mbPerSecond: number) => rows.push({ scenario, mbPerSecond, ratio: mbPerSecond / lowestMBps });
+    const row = (scenario: string, mbPerSecond: number, concurrency = 1) => rows.push({ scenario, concurrency, mbPerSecond, ratio: mbPerSecond / lowestMBps });
     const putMBps = (path: string, headers: Record<string, string>) =>
       medianOf3(async () => transfer(agent, { method: 'PUT', url: o.cofferUrl + path, headers: await signed(signer, o.cofferUrl, 'PUT', path, headers, size), body }, size));
+    // `c` transfers at once (object i of each), MB/s summed: the whole batch's bytes over its time.
+    const parallelMBps = (c: number, method: 'PUT' | 'GET', path: (i: number) => string, headers: Record<string, string>) => medianOf3(async () => {
+      const requests = await Promise.all(Array.from({ length: c }, async (_, i) => ({
+        method, url: o.cofferUrl + path(i), headers: await signed(signer, o.cofferUrl, method, path(i), headers, method === 'PUT' ? size : undefined), body: method === 'PUT' ? body : undefined,
+      })));
+      const start = performance.now();
+      await Promise.all(requests.map((t) => transfer(agent, t, size)));
+      return (c * size) / MB / ((performance.now() - start) / 1000);
+    });
     // One unmeasured round first, so the first scenario doesn't pay for the server's warm-up.
     await putMBps('/bench-sse/warm-up', crcHeader);
     await transfer(agent, { method: 'GET', url: `${o.cofferUrl}/bench-sse/warm-up`, headers: await signed(signer, o.cofferUrl, 'GET', '/bench-sse/warm-up', {}) }, size);
-    for (const [i, mode] of modes(keyArn).entries()) {
-      const path = `/${mode.bucket}/object-${i}`;
-      row(`S3 PUT ${mib} MiB, ${mode.name}`, await putMBps(path, { ...mode.put, ...crcHeader }));
-      row(`S3 GET ${mib} MiB, ${mode.name}`, await medianOf3(async () => transfer(agent, { method: 'GET', url: o.cofferUrl + path, headers: await signed(signer, o.cofferUrl, 'GET', path, mode.get) }, size)));
+    for (const concurrency of o.concurrencies ?? [1, 8]) {
+      for (const [m, mode] of modes(keyArn).entries()) {
+        const path = (i: number) => `/${mode.bucket}/object-${m}-${i}`;
+        row(`S3 PUT ${mib} MiB, ${mode.name}`, await parallelMBps(concurrency, 'PUT', path, { ...mode.put, ...crcHeader }), concurrency);
+        row(`S3 GET ${mib} MiB, ${mode.name}`, await parallelMBps(concurrency, 'GET', path, mode.get), concurrency);
+      }
     }
     row(`S3 PUT ${mib} MiB, SSE-S3, no client checksum (server computes CRC64NVME)`, await putMBps('/bench-sse/no-checksum', {}));
 
@@ -308,8 +323,8 @@ export function sseReportLines(r: SseBenchReport): string[] {
     `Limits measured in this run: AES-256-GCM (one core, 64 KiB segments) ${f(r.limits.aesGcmMBps)} MB/s; disk write + fsync ${f(r.limits.diskWriteFsyncMBps)} MB/s; ` +
       `loopback HTTP PUT ${f(r.limits.loopbackPutMBps)} MB/s, GET ${f(r.limits.loopbackGetMBps)} MB/s. Ratios are to the lowest, ${f(r.limits.lowestMBps)} MB/s (target >= 60%). ` +
       `What every PUT also computes on one core: MD5 (the SSE-S3 ETag) ${f(r.limits.md5MBps)} MB/s, CRC64NVME (the default checksum) ${f(r.limits.crc64nvmeMBps)} MB/s.`, '',
-    '| scenario | MB/s | ratio to lowest limit |', '| --- | --- | --- |',
-    ...r.rows.map((row) => `| ${row.scenario} | ${f(row.mbPerSecond)} | ${(row.ratio * 100).toFixed(0)}% |`),
+    '| scenario | conc. | MB/s | ratio to lowest limit |', '| --- | --- | --- | --- |',
+    ...r.rows.map((row) => `| ${row.scenario} | ${row.concurrency} | ${f(row.mbPerSecond)} | ${(row.ratio * 100).toFixed(0)}% |`),
     '',
     `KMS GenerateDataKey calls for ${r.kmsCalls.puts} SSE-KMS PUTs (16 at a time): ${r.kmsCalls.bucketKeysOff} without bucket keys, ${r.kmsCalls.bucketKeysOn} with.`,
   ];
