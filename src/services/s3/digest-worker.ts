@@ -14,7 +14,8 @@ export type DigestRequest =
   | { type: 'discard'; id: number };
 
 export type DigestReply =
-  | { type: 'hashed'; id: number; length: number }
+  /** `bytes` is the batch's memory, handed back for the sender to reuse. */
+  | { type: 'hashed'; id: number; length: number; bytes: ArrayBuffer }
   | { type: 'done'; id: number; md5?: Uint8Array; checksum: string }
   | { type: 'failed'; id: number; message: string };
 
@@ -28,11 +29,12 @@ parentPort?.on('message', (message: DigestRequest) => {
       return;
     case 'data': {
       const session = sessions.get(message.id);
-      if (!session) return;
-      const bytes = new Uint8Array(message.bytes, 0, message.length);
-      session.md5?.update(bytes);
-      session.checksum.update(bytes);
-      reply({ type: 'hashed', id: message.id, length: message.length });
+      if (session) {
+        const bytes = new Uint8Array(message.bytes, 0, message.length);
+        session.md5?.update(bytes);
+        session.checksum.update(bytes);
+      }
+      parentPort!.postMessage({ type: 'hashed', id: message.id, length: message.length, bytes: message.bytes } satisfies DigestReply, [message.bytes]);
       return;
     }
     case 'close': {

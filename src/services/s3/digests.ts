@@ -39,6 +39,8 @@ export const OFFLOAD_MIN_BYTES = 1 << 20;
 const BATCH_BYTES = 1 << 20;
 /** Bytes sent but not yet hashed beyond which the body waits: memory stays bounded if the worker falls behind. */
 const MAX_IN_FLIGHT = 8 << 20;
+/** Batches kept for reuse: the worker hands each back, so a body allocates none once the pool is warm. */
+const SPARE_BATCHES = 16;
 
 export function bodyDigests(opts: DigestOptions): BodyDigests {
   return opts.sizeHint !== undefined && opts.sizeHint >= OFFLOAD_MIN_BYTES ? pool().session(opts) : inlineDigests(opts);
@@ -71,6 +73,7 @@ interface Session {
 /** One worker per spare core; each body's digests stay on one worker, in order. */
 class DigestPool {
   private readonly workers: Array<{ worker: Worker; sessions: Map<number, Session> } | undefined>;
+  private readonly spare: ArrayBuffer[] = [];
   private nextId = 1;
 
   constructor(size: number) {
@@ -86,7 +89,11 @@ class DigestPool {
     if (slot.sessions.size === 1) slot.worker.ref();
     const post = (message: DigestRequest, transfer?: ArrayBuffer[]) => slot.worker.postMessage(message, transfer);
     post({ type: 'open', id, md5: opts.md5, algorithm: opts.algorithm });
-    let batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    const newBatch = () => {
+      const reused = this.spare.pop();
+      return reused ? Buffer.from(reused) : Buffer.allocUnsafeSlow(BATCH_BYTES);
+    };
+    let batch = newBatch();
     let filled = 0;
     const flush = () => {
       if (filled === 0) return;
@@ -94,7 +101,7 @@ class DigestPool {
       const bytes = batch.buffer as ArrayBuffer;
       post({ type: 'data', id, bytes, length: filled }, [bytes]);
       state.inFlight += filled;
-      batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+      batch = newBatch();
       filled = 0;
     };
     return {
@@ -131,6 +138,7 @@ class DigestPool {
     const worker = new Worker(new URL('./digest-worker.js', import.meta.url));
     const slot = { worker, sessions: new Map<number, Session>() };
     worker.on('message', (reply: DigestReply) => {
+      if (reply.type === 'hashed' && this.spare.length < SPARE_BATCHES) this.spare.push(reply.bytes);
       const session = slot.sessions.get(reply.id);
       if (!session) return;
       if (reply.type === 'hashed') {
