@@ -12,13 +12,13 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   Kysely,
   Migrator,
-  SqliteDialect,
   type Insertable,
   type Migration,
   type Selectable,
   type Updateable,
 } from 'kysely';
 import type { PrincipalType } from '../server/context.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import * as identity from './migrations/0001-identity.js';
 import * as kms from './migrations/0002-kms.js';
 import * as s3 from './migrations/0003-s3.js';
@@ -103,7 +103,8 @@ export type AccessKeyUpdate = Updateable<AccessKeysTable>;
  *   would leave clients holding ciphertexts or credentials we can no longer honour, so every commit
  *   is made durable before we answer.
  * - `foreign_keys=ON`: SQLite leaves them off by default; the schema relies on them.
- * - `busy_timeout=5000`: wait for a lock (another process, e.g. the CLI) rather than fail at once.
+ * - `busy_timeout=5000`: wait for a lock (another process, e.g. the CLI) rather than fail at once;
+ *   transactions begin IMMEDIATE so that the wait applies to them too (src/store/sqlite-dialect.ts).
  */
 export async function openSqlite(file: string): Promise<Db> {
   const inMemory = file === ':memory:';
@@ -125,7 +126,7 @@ export async function openSqlite(file: string): Promise<Db> {
     sqlite.close();
     throw err;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
 }
 
 /**
