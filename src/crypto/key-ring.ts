@@ -34,7 +34,7 @@ const RING = 'root_key_ring';
 /** AAD of `meta.root_key_next`. */
 export const NEXT_AAD = 'meta/root_key_next';
 
-/** How often a server looks for a staged rotation (COFFER_ROOT_KEY_POLL_MS overrides it). */
+/** How often a server looks for a staged rotation (a rotation waits five of these by default before re-wrapping). */
 export const DEFAULT_POLL_MS = 1_000;
 
 async function metaValue(db: Db, key: string): Promise<string | undefined> {
