@@ -174,3 +174,23 @@ export function soakReportLines(r: SoakReport): string[] {
     '',
   ];
 }
+
+/** The Coffer the soak loads: bench/run.ts's started server (its `child` gives the pid to sample). */
+export interface SoakTarget {
+  child: { pid?: number };
+  url: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * The soak as bench/run.ts runs a scenario: against `c` (a Coffer it started), for BENCH_SOAK_SECONDS
+ * (default 600) unless `options.seconds` says otherwise. Resolves to the report (for the JSON
+ * results) and its markdown lines (for the .md). Ten minutes by default: wire it behind an
+ * explicit BENCH_ONLY=soak rather than into the default run.
+ */
+export async function soakBench(c: SoakTarget, options: Pick<SoakOptions, 'seconds' | 'concurrency' | 'sampleSeconds'> = {}): Promise<{ report: SoakReport; lines: string[] }> {
+  if (c.child.pid === undefined) throw new Error('the soak needs the Coffer process id (its child process has exited?)');
+  const report = await soakScenario({ ...options, cofferUrl: c.url, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, pid: c.child.pid });
+  return { report, lines: ['', '## Soak', '', ...soakReportLines(report)] };
+}

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { openSealer, stageRotation } from '../src/crypto/key-ring.js';
+import { Sealer } from '../src/crypto/root-key.js';
 import { newAccessKeyId, newSecretAccessKey } from '../src/server/bootstrap.js';
+import { openSqlite } from '../src/store/database.js';
 import { embeddedOnly } from './cluster-backend.js';
 import { run, startServer, type TestServer } from './harness.js';
 
@@ -144,5 +148,38 @@ describe('accounts: the bootstrap file, `coffer account create`, isolation and c
     assert.deepEqual(versions.map((v: any) => [v.VersionId, v.IsDefaultVersion]), [['v2', true], ['v1', false]]);
     const attached = JSON.parse((await iam(rootA, 'list-attached-group-policies', '--group-name', 'readers')).stdout).AttachedPolicies;
     assert.deepEqual(attached, [{ PolicyName: 'data-reader', PolicyArn: arn }]);
+  });
+});
+
+describe('`coffer account create` during a root-key rotation', { skip: embeddedOnly('the SQLite file of a data directory') }, () => {
+  it('seals the new root secret under the key the rotation moves to, as a server would', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'coffer-account-rotation-'));
+    try {
+      await (await startServer({ dataDir: dir })).stop();
+      const oldKey = await readFile(join(dir, 'root.key'));
+      const next = randomBytes(32);
+      const db = await openSqlite(join(dir, 'coffer.sqlite'));
+      try {
+        await stageRotation(db, oldKey, next);
+      } finally {
+        await db.destroy();
+      }
+      // The CLI holds the old key (root.key): it must seal with the staged one, or the rotation misses this secret.
+      const out = await run(process.execPath, [MAIN, 'account', 'create', '--data-dir', dir, '--id', '333333333333'], process.env);
+      assert.equal(out.code, 0, out.stderr);
+      const created = JSON.parse(out.stdout) as { AccessKeyId: string; SecretAccessKey: string };
+      const check = await openSqlite(join(dir, 'coffer.sqlite'));
+      try {
+        const row = await check.selectFrom('access_keys').select('secret_sealed').where('access_key_id', '=', created.AccessKeyId).executeTakeFirstOrThrow();
+        const sealed = Buffer.from(row.secret_sealed);
+        assert.ok(new Sealer(next).isCurrent(sealed), 'the secret was sealed under the key being retired');
+        const ring = await openSealer(check, oldKey);
+        assert.equal(ring.open(`access_keys/${created.AccessKeyId}/secret`, sealed).toString('utf8'), created.SecretAccessKey);
+      } finally {
+        await check.destroy();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

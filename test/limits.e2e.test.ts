@@ -3,13 +3,14 @@
  * exceeded" past it, recorded in the trail, other operations and accounts unaffected, refilled a
  * second later) and S3's bound on requests in flight (503 SlowDown past it, served again as soon as
  * a slot frees), with the quotas shrunk through COFFER_KMS_CRYPTO_RPS and COFFER_S3_MAX_INFLIGHT.
+ * The KMS calls S3 makes for SSE-KMS count against the caller's quota, as in AWS.
  */
 import assert from 'node:assert/strict';
 import { request, type ClientRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateKeyCommand, DescribeKeyCommand, GenerateRandomCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { startServer, type TestServer } from './harness.js';
 import { send, signed } from './fuzz/wire.js';
 
@@ -43,6 +44,50 @@ describe('limits and overload', () => {
     const trail = new CloudTrailClient({ endpoint: server.url, region: 'us-east-1', credentials: server });
     const events = (await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GenerateRandom' }], MaxResults: 50 }))).Events ?? [];
     assert.ok(events.some((e) => JSON.parse(e.CloudTrailEvent!).errorCode === 'ThrottlingException'));
+  });
+
+  it('SSE-KMS uploads spend the caller\'s KMS quota, and S3 answers SlowDown once it is spent', async () => {
+    // A quota of one request a second: one call spends it, the next within the second is refused.
+    const tight = await startServer({ env: { COFFER_KMS_CRYPTO_RPS: '1' } });
+    try {
+      const kms1 = new KMSClient({ endpoint: tight.url, region: 'us-east-1', credentials: tight, maxAttempts: 1 });
+      const s3 = new S3Client({ endpoint: tight.url, region: 'us-east-1', credentials: tight, forcePathStyle: true, maxAttempts: 1 });
+      await s3.send(new CreateBucketCommand({ Bucket: 'sse-quota' }));
+      const keyId = (await kms1.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+      const put = (key: string) => s3.send(new PutObjectCommand({ Bucket: 'sse-quota', Key: key, Body: key, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: keyId }));
+      const refill = () => new Promise((r) => setTimeout(r, 1_100));
+      const kmsSlowDown = (err: unknown) => {
+        assert.ok(err instanceof S3ServiceException, String(err));
+        assert.deepEqual([err.name, err.message, err.$metadata.httpStatusCode], ['SlowDown', 'Please reduce your request rate for operations involving AWS KMS.', 503]);
+        return true;
+      };
+      const kmsThrottled = (err: unknown) => {
+        assert.deepEqual([(err as Error).name, (err as Error).message], ['ThrottlingException', 'Rate exceeded']);
+        return true;
+      };
+
+      // An upload's GenerateDataKey spends the quota a direct KMS call then lacks...
+      await refill();
+      await put('first');
+      await assert.rejects(kms1.send(new GenerateRandomCommand({ NumberOfBytes: 16 })), kmsThrottled);
+      // ...and the other way round: a direct call spends what the upload needs.
+      await refill();
+      await kms1.send(new GenerateRandomCommand({ NumberOfBytes: 16 }));
+      await assert.rejects(put('second'), kmsSlowDown);
+      // Two uploads in one second: the second is refused.
+      await refill();
+      await put('third');
+      await assert.rejects(put('fourth'), kmsSlowDown);
+
+      // The refused GenerateDataKeys are in the trail, invoked by S3 for the caller.
+      const trail = new CloudTrailClient({ endpoint: tight.url, region: 'us-east-1', credentials: tight });
+      const events = (await trail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'GenerateDataKey' }], MaxResults: 50 }))).Events ?? [];
+      const refused = events.map((e) => JSON.parse(e.CloudTrailEvent!) as { errorCode?: string; userIdentity: { invokedBy?: string } }).filter((e) => e.errorCode === 'ThrottlingException');
+      assert.equal(refused.length, 2, JSON.stringify(refused));
+      assert.ok(refused.every((e) => e.userIdentity.invokedBy === 's3.amazonaws.com'), JSON.stringify(refused));
+    } finally {
+      await tight.stop();
+    }
   });
 
   it('S3 answers SlowDown while its in-flight limit is taken, and serves again once a slot frees', async () => {

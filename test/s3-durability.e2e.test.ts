@@ -1,14 +1,15 @@
 /**
  * What S3 leaves on disk: a client that disconnects mid-upload leaves nothing visible and no blob
- * behind (also after a restart), and no object body uploaded through any client is ever written
- * in plaintext: every file under the data directory is scanned for the uploaded marker.
+ * behind (also after a restart), no object body uploaded through any client is ever written
+ * in plaintext: every file under the data directory is scanned for the uploaded marker, and a body
+ * a crash left unreferenced (written, never committed) is swept once it is old enough.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CopyObjectCommand, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -124,5 +125,35 @@ describe('S3 on disk: no half-written objects, no plaintext', { skip: embeddedOn
     }
     assert.deepEqual(hits, []);
     assert.ok((await blobFiles(dataDir)).length >= 7);
+  });
+
+  it('sweeps a body a crash left uncommitted once it is an hour old, never a referenced one or one written since start', async () => {
+    const s3 = client(server);
+    await s3.send(new PutObjectCommand({ Bucket: 'disk-bucket', Key: 'committed', Body: 'committed body' }));
+    // What a crash between a body's put and its commit leaves: a complete blob no row names.
+    const plant = async () => {
+      const id = randomBytes(16).toString('hex');
+      const dir = join(dataDir, 'blobs', id.slice(0, 2), id.slice(2, 4));
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await copyFile((await blobFiles(dataDir))[0]!, join(dir, id));
+      return join(dir, id);
+    };
+    const orphan = await plant();
+    await server.stop();
+    server = await startServer({ dataDir });
+    // Written after this start: could be a request's body about to commit, whatever its age.
+    const fresh = await plant();
+    const referenced = (await blobFiles(dataDir)).filter((f) => f !== orphan && f !== fresh);
+
+    await server.advanceClock(0); // every background pass, at start-up time: the orphan is too young
+    assert.ok((await blobFiles(dataDir)).includes(orphan), 'a young unreferenced body was swept');
+    await server.advanceClock(3700);
+    const left = await blobFiles(dataDir);
+    assert.ok(!left.includes(orphan), `the orphan ${basename(orphan)} was not swept`);
+    assert.deepEqual(left.sort(), [...referenced, fresh].sort());
+    const again = client(server);
+    const got = await again.send(new GetObjectCommand({ Bucket: 'disk-bucket', Key: 'committed' }));
+    assert.equal(await got.Body!.transformToString(), 'committed body');
+    assert.match(server.output(), /deleted bodies no object or upload references/);
   });
 });

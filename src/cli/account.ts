@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { checkRootKeyFingerprint, loadRootKey, Sealer } from '../crypto/root-key.js';
+import { openSealer } from '../crypto/key-ring.js';
+import { loadRootKey, type Sealer } from '../crypto/root-key.js';
 import { ensureAccount, ensureRootKey } from '../server/bootstrap.js';
 import { rootKeyFromKms } from '../server/auto-unseal.js';
 import { migrate, openSqlite, type Db } from '../store/database.js';
@@ -25,8 +26,8 @@ async function openDataDir(dir: string | undefined): Promise<{ db: Db; sealer: S
   try {
     await migrate(db);
     const key = (await rootKeyFromKms(db, process.env)) ?? (await loadRootKey({ dataDir, env: process.env })).key;
-    await checkRootKeyFingerprint(db, key);
-    return { db, sealer: new Sealer(key) };
+    // The key ring, as a server builds it: during a root-key rotation the new key seals.
+    return { db, sealer: await openSealer(db, key) };
   } catch (err) {
     await db.destroy();
     throw err;

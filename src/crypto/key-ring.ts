@@ -23,6 +23,8 @@
  * rotates because the old key leaked should stop the servers, rotate (nothing then waits on
  * `root_key_next`), and start them with the new key.
  */
+import { periodicJob } from '../server/periodic-job.js';
+import type { Background } from '../server/services.js';
 import type { Db } from '../store/database.js';
 import { checkRootKeyFingerprint, ringKeys, RING_AAD, rootKeyFingerprint, Sealer } from './root-key.js';
 
@@ -32,7 +34,7 @@ const RING = 'root_key_ring';
 /** AAD of `meta.root_key_next`. */
 export const NEXT_AAD = 'meta/root_key_next';
 
-/** How often a server looks for a staged rotation (COFFER_ROOT_KEY_POLL_MS overrides it). */
+/** How often a server looks for a staged rotation (a rotation waits five of these by default before re-wrapping). */
 export const DEFAULT_POLL_MS = 1_000;
 
 async function metaValue(db: Db, key: string): Promise<string | undefined> {
@@ -110,29 +112,29 @@ export async function finishRotation(db: Db, next: Buffer): Promise<void> {
  * the new key as soon as one appears, so every process seals with it before the rotation starts
  * re-wrapping (it waits several intervals for that). Shaped as a `Background` job.
  */
-export class RootKeyWatcher {
-  private readonly timer: NodeJS.Timeout;
-  private running: Promise<void> = Promise.resolve();
+export class RootKeyWatcher implements Background {
+  private readonly job: Background;
 
-  constructor(private readonly db: Db, private readonly sealer: Sealer, private readonly log: { info(o: object, m: string): void; error(o: object, m: string): void }, intervalMs = DEFAULT_POLL_MS) {
-    this.timer = setInterval(() => void this.runOnce(), intervalMs);
-    this.timer.unref();
+  constructor(db: Db, sealer: Sealer, log: { info(o: object, m: string): void; error(o: object, m: string): void }, intervalMs = DEFAULT_POLL_MS) {
+    this.job = periodicJob({
+      pass: async () => {
+        try {
+          const adopted = await adoptStaged(db, sealer);
+          if (adopted) log.info({ fingerprint: adopted }, 'adopted the new root key of a staged rotation');
+        } catch (err) {
+          log.error({ err }, 'could not check for a staged root-key rotation');
+        }
+      },
+      intervalMs,
+      onError: () => undefined, // the pass logs its own failures
+    });
   }
 
   runOnce(): Promise<void> {
-    this.running = this.running.then(async () => {
-      try {
-        const adopted = await adoptStaged(this.db, this.sealer);
-        if (adopted) this.log.info({ fingerprint: adopted }, 'adopted the new root key of a staged rotation');
-      } catch (err) {
-        this.log.error({ err }, 'could not check for a staged root-key rotation');
-      }
-    });
-    return this.running;
+    return this.job.runOnce();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -32,6 +32,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SqliteDatabase from 'better-sqlite3';
+import { BLOB_REFERENCES } from '../services/s3/tables.js';
 
 export const MANIFEST = 'MANIFEST.json';
 export const BACKUP_FORMAT = 'coffer-backup/1';
@@ -40,14 +41,8 @@ const BLOBS = 'blobs';
 const PINS = 'backup-pins';
 const BLOB_ID = /^[0-9a-f]{32}$/;
 
-/**
- * Every column that names a body in the blob store. `backup.test.ts` fails when a table gains a
- * `blob_id` column this list lacks (except the deletion queue, whose bodies are garbage).
- */
-export const BLOB_REFERENCES: ReadonlyArray<{ table: string; column: string }> = [
-  { table: 's3_object_blobs', column: 'blob_id' },
-  { table: 's3_upload_parts', column: 'blob_id' },
-];
+// Every column that names a body (also what the S3 orphan-blob sweep keeps); `backup.test.ts` checks it.
+export { BLOB_REFERENCES };
 
 /** One file of a backup. */
 export interface ManifestFile {

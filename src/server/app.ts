@@ -16,6 +16,7 @@ import { createConsoleHandler, isConsolePath } from './console.js';
 import type { ServerConfig } from './config.js';
 import { Gateway } from './gateway.js';
 import { InternalCalls } from './internal-calls.js';
+import { limitsFrom, RequestLimits } from './quotas.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildServices, type Wiring } from './services.js';
 import { startTlsListener } from './tls-listener.js';
@@ -52,12 +53,14 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
 
   await blobs.sweep();
   const clock = new Clock();
-  const wiring = buildServices({ db, sealer, blobs, clock, config, log, calls: new InternalCalls(), leader: leadership });
+  // One set of quotas for the gateway and for the calls services make as the caller (S3 -> KMS).
+  const limits = new RequestLimits(config.limits ?? limitsFrom({}));
+  const wiring = buildServices({ db, sealer, blobs, clock, config, log, calls: new InternalCalls(limits), leader: leadership });
   wiring.background.push(new RootKeyWatcher(db, sealer, log));
   const { services } = wiring;
   const gateway = new Gateway({
     config, credentials: new CredentialResolver(db, sealer, clock), services, log,
-    authorizer: wiring.authorizer, recorder: wiring.recorder,
+    authorizer: wiring.authorizer, recorder: wiring.recorder, limits,
   });
   const testHooks = env.COFFER_TEST_HOOKS === '1';
   const consoleHandler = createConsoleHandler();

@@ -40,6 +40,8 @@ export interface GatewayDeps {
   recorder?: CallRecorder;
   log: Logger;
   now?: () => Date;
+  /** The process's quotas, shared with the internal calls (default: made from the config). */
+  limits?: RequestLimits;
 }
 
 /** What the gateway asks of the S3 provider for CORS, outside any model operation. */
@@ -73,7 +75,7 @@ export class Gateway {
 
   constructor(private readonly deps: GatewayDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.limits = new RequestLimits(deps.config.limits ?? limitsFrom({}));
+    this.limits = deps.limits ?? new RequestLimits(deps.config.limits ?? limitsFrom({}));
     for (const [name, binding] of Object.entries(deps.services) as Array<[ServiceName, ServiceBinding]>) {
       const model = loadModel(name);
       for (const op of Object.keys(model.operations)) {
@@ -323,7 +325,7 @@ function callContext(
   req: IncomingMessage, headers: Record<string, string>,
   call: Pick<RequestContext, 'requestId' | 'service' | 'operation' | 'region' | 'receivedAt'>, principal: Principal | null,
 ): RequestContext {
-  const secure = !!req.socket && 'encrypted' in req.socket;
+  const secure = isTls(req);
   return {
     ...call,
     accountId: principal?.accountId ?? '',
@@ -344,6 +346,14 @@ async function bodyFor(model: ServiceModel, operation: string, body: Buffer | Re
   const streaming = payload && (payload.streaming || model.shapes[payload.shape]?.streaming);
   if (streaming) return body;
   return readBody(body, BUFFERED_BODY_LIMIT, () => new AwsError('MaxMessageLengthExceeded', 'Your request was too big.', { status: 400 }));
+}
+
+/**
+ * Whether the request came over TLS. `req.socket` is null once the client has gone (the request
+ * may still be finishing, e.g. a POST form read to its end), so it is checked before use.
+ */
+function isTls(req: IncomingMessage): boolean {
+  return (req.socket as TLSSocket | null)?.encrypted === true;
 }
 
 /** The TLS version and cipher of an HTTPS request, as CloudTrail's tlsDetails names them. */

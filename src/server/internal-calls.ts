@@ -3,6 +3,7 @@ import type { Authorizer } from '../authz/types.js';
 import { AwsError, internalError } from '../errors.js';
 import type { ServiceName } from '../model/registry.js';
 import type { CallRecorder } from '../trail/recorder.js';
+import type { RequestLimits } from './quotas.js';
 import type { RequestContext } from './context.js';
 import type { ServiceBinding } from './gateway.js';
 import { methodName } from './gateway.js';
@@ -17,10 +18,16 @@ interface Attached {
  * Calls one service makes to another on the caller's behalf (S3 -> KMS for SSE-KMS, EC2 -> KMS for
  * encrypted volumes). As in AWS, such a call is authorized as the caller — with `aws:CalledVia`
  * and `kms:ViaService` naming the service in between — and recorded in the trail as invoked by
- * it. It never goes through HTTP, but through the same authorizer, provider and recorder.
+ * it. It never goes through HTTP, but through the same authorizer, provider and recorder — and
+ * the same request quotas: as AWS documents, requests a service makes on the caller's behalf count
+ * against the caller's KMS quota in its account and Region
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html).
  */
 export class InternalCalls {
   private attached?: Attached;
+
+  /** `limits`: the gateway's quotas (none: calls are not counted, as in unit tests). */
+  constructor(private readonly limits?: Pick<RequestLimits, 'charge'>) {}
 
   /** Services are built before the wiring that joins them exists; this closes the loop. */
   attach(attached: Attached): void {
@@ -48,6 +55,7 @@ export class InternalCalls {
       if ((await attached.authorizer.authorize(inner, spec, input)) === 'deny') {
         throw accessDenied('json', ctx.principal?.arn, spec.action, resources[0] ?? '*', inner.denial);
       }
+      this.limits?.charge(service, operation, ctx.accountId, ctx.region);
       output = await method.call(binding.provider, inner, input);
       return output as T;
     } catch (err) {

@@ -116,6 +116,19 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreHar
         }
       }));
 
+    it('lists finished blobs with the time they were written, not deleted ones', () =>
+      withStore(async ({ store }) => {
+        const before = Date.now() - 60_000;
+        const a = await store.put(chunks(Buffer.from('a'), 1));
+        const b = await store.put(chunks(Buffer.from('b'), 1));
+        const gone = await store.put(chunks(Buffer.from('c'), 1));
+        await store.delete(gone.id);
+        const listed = new Map<string, Date>();
+        for await (const blob of store.list()) listed.set(blob.id, blob.writtenAt);
+        assert.deepEqual([...listed.keys()].sort(), [a.id, b.id].sort());
+        for (const at of listed.values()) assert.ok(at.getTime() >= before && at.getTime() <= Date.now() + 60_000, at.toISOString());
+      }));
+
     it('sweeps the temp data of a put cut short by a crash, but not of a put in flight', () =>
       withStore(async ({ store, reopen }) => {
         const hung = hangingSource();

@@ -23,6 +23,11 @@ export interface BlobStore {
   delete(id: string): Promise<void>;
   /** Removes temp files left by a crash (call on start); resolves to how many it removed. */
   sweep(): Promise<number>;
+  /**
+   * Every finished blob and when it was written, in no particular order (puts in progress are not
+   * listed): the orphan sweep compares them with the ids the metadata references.
+   */
+  list(): AsyncIterable<{ id: string; writtenAt: Date }>;
 }
 
 /** The blob does not exist (never written, deleted, or not an id this store could have made). */

@@ -12,7 +12,6 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   Kysely,
   Migrator,
-  SqliteDialect,
   type Insertable,
   type Migration,
   type Selectable,
@@ -21,6 +20,7 @@ import {
 import type { PrincipalType } from '../server/context.js';
 import { registerSqliteFile } from './deferred-sync.js';
 import { withStatementCache } from './statement-cache.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import * as identity from './migrations/0001-identity.js';
 import * as kms from './migrations/0002-kms.js';
 import * as s3 from './migrations/0003-s3.js';
@@ -105,7 +105,8 @@ export type AccessKeyUpdate = Updateable<AccessKeysTable>;
  *   would leave clients holding ciphertexts or credentials we can no longer honour, so every commit
  *   is made durable before we answer.
  * - `foreign_keys=ON`: SQLite leaves them off by default; the schema relies on them.
- * - `busy_timeout=5000`: wait for a lock (another process, e.g. the CLI) rather than fail at once.
+ * - `busy_timeout=5000`: wait for a lock (another process, e.g. the CLI) rather than fail at once;
+ *   transactions begin IMMEDIATE so that the wait applies to them too (src/store/sqlite-dialect.ts).
  */
 export async function openSqlite(file: string): Promise<Db> {
   const inMemory = file === ':memory:';
@@ -127,7 +128,7 @@ export async function openSqlite(file: string): Promise<Db> {
     sqlite.close();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   if (!inMemory) registerSqliteFile(db, file);
   return db;
 }

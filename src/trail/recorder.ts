@@ -39,7 +39,22 @@ export interface CallRecord {
   s3?: { authMethod?: 'AuthHeader' | 'QueryString'; bytesIn?: number; bytesOut?: number; hostId?: string };
 }
 
-/** Where the gateway hands every finished call. Must not throw; may batch and write later. */
+/**
+ * Where the gateway hands every finished call. Must not throw; may batch and write later.
+ *
+ * Durability contract (issue 7: "never blocks a request on a disk sync of its own", "never lost
+ * on a clean shutdown"): a call is recorded after its answer is written, and the trail's writer
+ * (writer.ts) commits the queue as one transaction every few tens of milliseconds. So
+ * - a clean shutdown (SIGTERM) drains in-flight requests first, then writes every queued event:
+ *   no answered call's event is lost;
+ * - a SIGKILL or power loss can lose the events of the calls answered within the last batch window
+ *   (`flushMs`, 50 ms by default, plus one commit), never an event in the middle: each batch
+ *   appends to the hash chain in one transaction, so the chain that survives always verifies
+ *   (the crash-safety test checks it after every kill). AWS CloudTrail is likewise asynchronous:
+ *   it delivers events after the call returns (typically within minutes).
+ * Making every response wait for its batch's commit (a group commit) would close that window at
+ * the cost of one commit's latency on every request; the issues do not ask for it.
+ */
 export interface CallRecorder {
   record(call: CallRecord): void;
 }

@@ -5,6 +5,7 @@
  */
 import type { Ec2Api } from '../../generated/ec2/api.js';
 import type { RequestContext } from '../../server/context.js';
+import { periodicJob } from '../../server/periodic-job.js';
 import type { Background } from '../../server/services.js';
 import type { Ec2Deps } from './deps.js';
 import * as ebsDefaults from './ops/ebs-defaults.js';
@@ -90,10 +91,5 @@ export function terminatedInstanceSweep(deps: Ec2Deps, onError: (err: unknown) =
   const runOnce = async () => {
     await deps.store.instances.purgeTerminated(new Date(deps.clock.now().getTime() - TERMINATED_VISIBLE_MS).toISOString());
   };
-  const timer = setInterval(() => runOnce().catch(onError), SWEEP_INTERVAL_MS);
-  timer.unref();
-  return {
-    runOnce,
-    stop: async () => clearInterval(timer),
-  };
+  return periodicJob({ pass: runOnce, intervalMs: SWEEP_INTERVAL_MS, onError });
 }

@@ -6,6 +6,7 @@
  */
 import { leaderOnly, soleLeader, type Leadership } from '../../server/leader.js';
 import type { Logger } from '../../server/logger.js';
+import { periodicJob } from '../../server/periodic-job.js';
 import type { Background } from '../../server/services.js';
 import { keyDeletionPass } from './deletion-sweep.js';
 import type { KmsDeps } from './key-lookup.js';
@@ -99,22 +100,11 @@ export function startKmsBackground(deps: KmsDeps, log: Logger, leader: Leadershi
     }
     if (failure !== undefined) throw failure;
   };
-  let running: Promise<void> | undefined;
-  // One pass at a time: a timer tick during a test-driven pass waits for it instead of racing it.
-  const runOnce = (): Promise<void> => {
-    running = (running ?? Promise.resolve()).then(pass, pass);
-    return running;
-  };
-  const timer = setInterval(() => {
-    runOnce().catch((err) => log.error({ err }, 'kms background pass failed'));
-  }, intervalMs);
-  timer.unref();
-  return {
-    runOnce,
-    async stop() {
-      clearInterval(timer);
-      await running?.catch(() => undefined);
-      await deps.usage.flush().catch((err) => log.error({ err }, 'kms usage flush failed'));
-    },
-  };
+  // One pass at a time: a test-driven pass during a timer's waits for it instead of racing it.
+  return periodicJob({
+    pass,
+    intervalMs,
+    onError: (err) => log.error({ err }, 'kms background pass failed'),
+    onStop: () => deps.usage.flush().catch((err) => log.error({ err }, 'kms usage flush failed')),
+  });
 }

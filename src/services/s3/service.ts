@@ -4,6 +4,7 @@
  * of blobs no version references any more.
  */
 import type { ServiceBinding } from '../../server/gateway.js';
+import { periodicJob } from '../../server/periodic-job.js';
 import type { Background, Runtime } from '../../server/services.js';
 import type { KmsDeps } from '../kms/key-lookup.js';
 import { s3Actions } from './actions.js';
@@ -14,6 +15,7 @@ import { ObjectStore } from './object-store.js';
 import { S3Provider } from './provider.js';
 import { isLoopbackHost, Sse } from './sse.js';
 import { UploadStore } from './upload-store.js';
+import { orphanBlobSweeper } from './orphan-blobs.js';
 import { orphanUploadSweeper } from './upload-sweep.js';
 
 /**
@@ -41,7 +43,7 @@ export function buildS3(rt: Runtime, kms: KmsDeps): { binding: ServiceBinding & 
   const deps = s3Deps(rt, kms);
   return {
     binding: { provider: new S3Provider(deps), actions: s3Actions(deps) },
-    background: [blobGarbageCollector(deps), orphanUploadSweeper(deps)],
+    background: [blobGarbageCollector(deps), orphanUploadSweeper(deps), orphanBlobSweeper(deps, rt.db, rt.blobs)],
   };
 }
 
@@ -54,34 +56,20 @@ const GARBAGE_BATCH = 500;
  * between commit and delete). Runs at start, then every minute.
  */
 export function blobGarbageCollector(deps: S3Deps): Background {
-  let running: Promise<void> | undefined;
-  const runOnce = async (): Promise<void> => {
-    running ??= (async () => {
-      try {
-        for (;;) {
-          const batch = await deps.objects.garbage(GARBAGE_BATCH);
-          if (batch.length === 0) break;
-          const deleted = await deps.bodies.delete(batch);
-          await deps.objects.clearGarbage(deleted);
-          // Stop on failures (they wait for the next pass) or once the queue is drained.
-          if (deleted.length < batch.length || batch.length < GARBAGE_BATCH) break;
-        }
-      } catch (err) {
-        deps.log.warn({ err }, 's3: blob garbage sweep failed; retrying later');
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
+  const pass = async (): Promise<void> => {
+    for (;;) {
+      const batch = await deps.objects.garbage(GARBAGE_BATCH);
+      if (batch.length === 0) break;
+      const deleted = await deps.bodies.delete(batch);
+      await deps.objects.clearGarbage(deleted);
+      // Stop on failures (they wait for the next pass) or once the queue is drained.
+      if (deleted.length < batch.length || batch.length < GARBAGE_BATCH) break;
+    }
   };
-  const timer = setInterval(() => void runOnce(), GARBAGE_SWEEP_MS);
-  timer.unref();
-  setImmediate(() => void runOnce());
-  return {
-    runOnce,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return periodicJob({
+    pass: () => pass().catch((err: unknown) => deps.log.warn({ err }, 's3: blob garbage sweep failed; retrying later')),
+    intervalMs: GARBAGE_SWEEP_MS,
+    runAtStart: true,
+    onError: () => undefined, // the pass logs its own failures
+  });
 }

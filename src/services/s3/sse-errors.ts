@@ -61,10 +61,13 @@ export const kmsNeedsSigV4 = () =>
 /**
  * A KMS error met while S3 worked for the caller, as S3 passes it on: the KMS code prefixed with
  * `KMS.` and the KMS message (`KMS.DisabledException` "<arn> is disabled."), a KMS denial as S3's
- * own 403 AccessDenied with KMS's sentence.
+ * own 403 AccessDenied with KMS's sentence, a spent KMS quota as 503 SlowDown "Please reduce your
+ * request rate for operations involving AWS KMS." (what S3 answers then).
  */
 export function fromKmsError(err: AwsError): AwsError {
   if (err.code === 'AccessDeniedException') return new AwsError('AccessDenied', err.message, { status: 403 });
+  // The caller's KMS quota is spent: S3 answers as it does under its own overload, which SDKs retry.
+  if (err.code === 'ThrottlingException') return new AwsError('SlowDown', 'Please reduce your request rate for operations involving AWS KMS.', { status: 503 });
   const status = err.status !== undefined && err.status >= 500 ? err.status : 400;
   return new AwsError(`KMS.${err.code}`, err.message, { status, senderFault: status < 500 });
 }

@@ -54,3 +54,13 @@ export interface S3BlobGarbageTable {
   blob_id: string;
   created_at: Timestamp;
 }
+
+/**
+ * Every column that names a body in the blob store: what a backup copies and the orphan-blob sweep
+ * keeps. `src/ops/backup.test.ts` fails when a table gains a `blob_id` column this list lacks
+ * (except the deletion queue, `s3_blob_garbage`, whose bodies are garbage).
+ */
+export const BLOB_REFERENCES: ReadonlyArray<{ table: string; column: string }> = [
+  { table: 's3_object_blobs', column: 'blob_id' },
+  { table: 's3_upload_parts', column: 'blob_id' },
+];

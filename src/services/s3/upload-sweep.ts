@@ -4,6 +4,7 @@
  * garbage collector, at start and then every few minutes (they are invisible meanwhile: every
  * upload lookup checks that the upload is younger than its bucket).
  */
+import { periodicJob } from '../../server/periodic-job.js';
 import type { Background } from '../../server/services.js';
 import type { S3Deps } from './context.js';
 import { collectGarbage } from './ops/objects-write.js';
@@ -12,31 +13,17 @@ const SWEEP_MS = 5 * 60_000;
 const BATCH = 100;
 
 export function orphanUploadSweeper(deps: S3Deps): Background {
-  let running: Promise<void> | undefined;
-  const runOnce = async (): Promise<void> => {
-    running ??= (async () => {
-      try {
-        for (;;) {
-          const orphans = await deps.uploads.orphans(BATCH);
-          for (const uploadId of orphans) await collectGarbage(deps, (await deps.uploads.abort(uploadId)) ?? []);
-          if (orphans.length < BATCH) break;
-        }
-      } catch (err) {
-        deps.log.warn({ err }, 's3: sweeping the uploads of deleted buckets failed; retrying later');
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
+  const pass = async (): Promise<void> => {
+    for (;;) {
+      const orphans = await deps.uploads.orphans(BATCH);
+      for (const uploadId of orphans) await collectGarbage(deps, (await deps.uploads.abort(uploadId)) ?? []);
+      if (orphans.length < BATCH) break;
+    }
   };
-  const timer = setInterval(() => void runOnce(), SWEEP_MS);
-  timer.unref();
-  setImmediate(() => void runOnce());
-  return {
-    runOnce,
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return periodicJob({
+    pass: () => pass().catch((err: unknown) => deps.log.warn({ err }, 's3: sweeping the uploads of deleted buckets failed; retrying later')),
+    intervalMs: SWEEP_MS,
+    runAtStart: true,
+    onError: () => undefined, // the pass logs its own failures
+  });
 }

@@ -8,6 +8,7 @@ import { sessionSecretAad, type SessionTokens } from '../../auth/principal.js';
 import type { Credentials } from '../../generated/sts/shapes.js';
 import type { PrincipalType } from '../../server/context.js';
 import { newSecretAccessKey } from '../../server/bootstrap.js';
+import { periodicJob } from '../../server/periodic-job.js';
 import type { Background } from '../../server/services.js';
 import type { IamDeps } from '../iam/deps.js';
 import { newSessionToken, newTemporaryAccessKeyId } from '../iam/ids.js';
@@ -71,12 +72,6 @@ export function sessionSweeper(deps: IamDeps): Background {
     const cutoff = new Date(deps.clock.now().getTime() - KEEP_EXPIRED_MS).toISOString();
     await deps.db.deleteFrom('sts_sessions').where('expires_at', '<', cutoff).execute();
   };
-  const timer = setInterval(() => void sweep().catch(() => undefined), 3600_000);
-  timer.unref();
-  return {
-    runOnce: sweep,
-    async stop() {
-      clearInterval(timer);
-    },
-  };
+  // A failed sweep changes nothing; the next one (an hour later) tries again.
+  return periodicJob({ pass: sweep, intervalMs: 3600_000, onError: () => undefined });
 }

@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { NoSuchBlobError, type BlobStore } from '../blobs.js';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
+const SHARD_PATTERN = /^[0-9a-f]{2}$/;
 const TMP_DIR = 'tmp';
 /** Bytes gathered into one write, and read in one go: large enough that thread-pool round trips don't bound throughput. */
 const WRITE_BATCH = 1 << 20;
@@ -133,6 +134,24 @@ export class FsBlobStore implements BlobStore {
     return removed;
   }
 
+  async *list(): AsyncIterable<{ id: string; writtenAt: Date }> {
+    for (const a of await entries(this.dir)) {
+      if (!SHARD_PATTERN.test(a)) continue;
+      for (const b of await entries(join(this.dir, a))) {
+        if (!SHARD_PATTERN.test(b)) continue;
+        for (const id of await entries(join(this.dir, a, b))) {
+          if (!ID_PATTERN.test(id) || id.slice(0, 4) !== a + b) continue;
+          try {
+            // A blob is written once (temp file, then rename): its mtime is when it was written.
+            yield { id, writtenAt: (await stat(join(this.dir, a, b, id))).mtime };
+          } catch (err) {
+            if (!isNotFound(err)) throw err; // deleted meanwhile
+          }
+        }
+      }
+    }
+  }
+
   private init(): Promise<void> {
     this.ready ??= mkdir(this.tmpDir, { recursive: true, mode: 0o700 }).then(
       () => undefined,
@@ -185,6 +204,16 @@ async function syncDir(path: string): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+/** A directory's entry names; none if it is gone (emptied and removed meanwhile, or never made). */
+async function entries(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
   }
 }
 

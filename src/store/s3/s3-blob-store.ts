@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
-  GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3ServiceException,
+  GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException,
   UploadPartCommand, type CompletedPart, type S3Client,
 } from '@aws-sdk/client-s3';
 import { NoSuchBlobError, type BlobStore } from '../blobs.js';
@@ -186,6 +186,18 @@ export class S3BlobStore implements BlobStore {
     if (!ID_PATTERN.test(id)) return;
     // S3's DeleteObject of an absent key succeeds: idempotent as the contract wants.
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + id }));
+  }
+
+  async *list(): AsyncIterable<{ id: string; writtenAt: Date }> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix, ContinuationToken: token }));
+      for (const o of page.Contents ?? []) {
+        const id = o.Key?.slice(this.prefix.length);
+        if (id && ID_PATTERN.test(id) && o.LastModified) yield { id, writtenAt: o.LastModified };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async sweep(): Promise<number> {
