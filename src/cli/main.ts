@@ -2,11 +2,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { configFrom, DEFAULT_PORT } from '../server/config.js';
-import { registerAccountCommands } from './account.js';
-import { registerTrailCommands } from './trail.js';
-import { registerEnvelopeCommands } from './envelope/index.js';
-import { registerOpsCommands } from './ops.js';
-import { registerAuditCommands } from '../audit/cli.js';
 
 const program = new Command();
 program.name('coffer').description('Self-hosted AWS-compatible KMS, encrypted S3, IAM and CloudTrail on one port');
@@ -53,11 +48,17 @@ program
     process.on('SIGINT', () => stop('SIGINT'));
   });
 
-registerTrailCommands(program);
-registerAccountCommands(program);
-registerEnvelopeCommands(program);
-registerOpsCommands(program);
-registerAuditCommands(program);
+// The client commands load the AWS SDK's clients (tens of MiB): `coffer server` never loads them.
+if (process.argv[2] !== 'server') {
+  const [trail, account, envelope, ops, audit] = await Promise.all([
+    import('./trail.js'), import('./account.js'), import('./envelope/index.js'), import('./ops.js'), import('../audit/cli.js'),
+  ]);
+  trail.registerTrailCommands(program);
+  account.registerAccountCommands(program);
+  envelope.registerEnvelopeCommands(program);
+  ops.registerOpsCommands(program);
+  audit.registerAuditCommands(program);
+}
 
 program.parseAsync(process.argv).catch((err: Error) => {
   process.stderr.write(`coffer: ${err.message}\n`);

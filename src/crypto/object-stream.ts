@@ -304,14 +304,17 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
         if (queue.length < HEADER_BYTES) continue;
         header = parseHeader(queue.take(HEADER_BYTES));
       }
+      // Every segment this read completed leaves as one chunk: fewer, larger writes downstream.
+      const opened: Buffer[] = [];
       while (index <= span.lastSegment && queue.length >= storedLength(index)) {
         const plaintext = openSegment(key, header, index, index === lastIndex, context, queue.take(storedLength(index)));
         const from = Math.max(0, start - offset);
         const to = Math.min(plaintext.length, end - offset + 1);
-        if (to > from) yield plaintext.subarray(from, to);
+        if (to > from) opened.push(plaintext.subarray(from, to));
         offset += plaintext.length;
         index++;
       }
+      if (opened.length > 0) yield opened.length === 1 ? opened[0]! : Buffer.concat(opened);
     }
     if (index <= span.lastSegment || queue.length > 0) throw new ObjectStreamError('stored body is truncated');
   }

@@ -51,7 +51,7 @@ export async function backupCluster(opts: ClusterBackupOptions): Promise<BackupM
   const say = opts.progress ?? (() => undefined);
   await prepareOut(opts.out);
   const db = await openPostgres(opts.database, { maxConnections: 2 });
-  const { blobs } = openBlobStore({ dataDir: opts.dataDir, blobs: opts.blobs });
+  const { blobs } = await openBlobStore({ dataDir: opts.dataDir, blobs: opts.blobs });
   const fetched = new Map<string, ManifestFile>();
   const fetch = async (id: string): Promise<boolean> => {
     if (fetched.has(id)) return true;

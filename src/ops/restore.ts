@@ -115,7 +115,7 @@ async function loadIntoCluster(staging: string, database: string, blobsUrl: stri
   const file = join(staging, 'coffer.sqlite');
   const db = await openPostgres(database, { maxConnections: 2 });
   const uploaded: string[] = [];
-  const { blobs } = openBlobStore({ dataDir: staging, blobs: blobsUrl });
+  const { blobs } = await openBlobStore({ dataDir: staging, blobs: blobsUrl });
   try {
     // Under the nodes' start-up lock: a node starting meanwhile waits, then finds the whole state.
     await withClusterLock(db, 'coffer:startup', async () => {

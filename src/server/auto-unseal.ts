@@ -11,7 +11,6 @@
  * encryption context binds the blob to this purpose, so it cannot be swapped for another data key of
  * the same KMS key. Losing access to the KMS key means losing the root key: nodes cannot start.
  */
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { Db } from '../store/database.js';
 
 const META_KEY = 'root_key_kms_wrapped';
@@ -25,6 +24,8 @@ export async function rootKeyFromKms(db: Db, env: NodeJS.ProcessEnv): Promise<Bu
     throw new Error('set COFFER_ROOT_KEY_KMS or COFFER_ROOT_KEY / COFFER_ROOT_PASSPHRASE, not both');
   }
   const region = /^arn:aws[a-z-]*:kms:([^:]+):/.exec(keyId)?.[1] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  // Loaded only here: a node whose root key is local never pays the KMS client's memory.
+  const { DecryptCommand, GenerateDataKeyCommand, KMSClient } = await import('@aws-sdk/client-kms');
   const kms = new KMSClient({ region, endpoint: env.COFFER_ROOT_KEY_KMS_ENDPOINT || undefined });
   try {
     const read = async () => (await db.selectFrom('meta').select('value').where('key', '=', META_KEY).executeTakeFirst())?.value;

@@ -12,12 +12,10 @@
  * an elected leader (server/leader.ts). A node on SQLite leads alone.
  */
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { BlobStore } from './blobs.js';
 import { openSqlite, type Db } from './database.js';
 import { FsBlobStore } from './fs/fs-blob-store.js';
 import { openPostgres } from './postgres/postgres.js';
-import { S3BlobStore } from './s3/s3-blob-store.js';
 import { PostgresLeadership, soleLeader, type Leadership } from '../server/leader.js';
 import type { Logger } from '../server/logger.js';
 
@@ -54,7 +52,7 @@ export async function openStores(config: StoreConfig, log: Logger): Promise<Stor
   }
   let opened: { blobs: BlobStore; describe: string };
   try {
-    opened = openBlobStore(config);
+    opened = await openBlobStore(config);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -70,59 +68,19 @@ export async function openStores(config: StoreConfig, log: Logger): Promise<Stor
   };
 }
 
-/** The blob store `config` names (`blobs`, else files in the data directory) and where it is, for logs. */
-export function openBlobStore(config: StoreConfig): { blobs: BlobStore; describe: string } {
+/**
+ * The blob store `config` names (`blobs`, else files in the data directory) and where it is, for
+ * logs. The S3 client is loaded only for an S3 store: a node on local disk never pays its memory.
+ */
+export async function openBlobStore(config: StoreConfig): Promise<{ blobs: BlobStore; describe: string }> {
   if (config.blobs === undefined) {
     const dir = join(config.dataDir, 'blobs');
     return { blobs: new FsBlobStore(dir), describe: dir };
   }
+  const [{ s3Location }, { S3BlobStore }] = await Promise.all([import('./s3/s3-location.js'), import('./s3/s3-blob-store.js')]);
   const s3 = s3Location(config.blobs);
   return {
     blobs: new S3BlobStore({ client: s3.client, bucket: s3.bucket, prefix: s3.prefix, partSize: s3.partSize }),
     describe: `s3://${s3.bucket}/${s3.prefix}${s3.endpoint ? ` at ${s3.endpoint}` : ''}`,
   };
-}
-
-export interface S3Location {
-  client: S3Client;
-  bucket: string;
-  prefix: string;
-  endpoint?: string;
-  partSize?: number;
-}
-
-/**
- * Parses `s3://bucket/prefix?endpoint=URL&region=R&forcePathStyle=true|false&partSizeMiB=N`.
- * The prefix gets a trailing '/'. Path-style addressing is the default with a custom endpoint
- * (most S3-compatible stores want it) and virtual-hosted style without one (AWS).
- */
-export function s3Location(url: string): S3Location {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error('--blobs must be an s3://bucket/prefix URL');
-  }
-  if (u.protocol !== 's3:' || u.hostname === '') throw new Error('--blobs must be an s3://bucket/prefix URL');
-  if (u.username || u.password) throw new Error('--blobs takes no credentials in the URL: use AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile');
-  const known = new Set(['endpoint', 'region', 'forcePathStyle', 'partSizeMiB']);
-  for (const name of u.searchParams.keys()) if (!known.has(name)) throw new Error(`--blobs: unknown parameter ${name}`);
-  const endpoint = u.searchParams.get('endpoint') ?? undefined;
-  const style = u.searchParams.get('forcePathStyle');
-  if (style !== null && style !== 'true' && style !== 'false') throw new Error('--blobs: forcePathStyle must be true or false');
-  const partMiB = u.searchParams.get('partSizeMiB');
-  const partSize = partMiB === null ? undefined : Number(partMiB) * 1024 * 1024;
-  if (partSize !== undefined && !Number.isSafeInteger(partSize)) throw new Error('--blobs: partSizeMiB must be a whole number');
-  let prefix = decodeURIComponent(u.pathname.replace(/^\/+/, ''));
-  if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
-  const client = new S3Client({
-    endpoint,
-    region: u.searchParams.get('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    forcePathStyle: style === null ? endpoint !== undefined : style === 'true',
-    // Bodies are authenticated by their own encryption; checksums only where a store requires them
-    // keeps stores that don't know the newer flexible checksums working.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  return { client, bucket: u.hostname, prefix, endpoint, partSize };
 }

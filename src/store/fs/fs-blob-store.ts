@@ -20,6 +20,8 @@ const TMP_DIR = 'tmp';
 /** Bytes gathered into one write, and read in one go: large enough that thread-pool round trips don't bound throughput. */
 const WRITE_BATCH = 1 << 20;
 const READ_CHUNK = 1 << 20;
+/** Bytes written between background flushes of a blob being written. */
+const EARLY_FLUSH_BYTES = 8 << 20;
 
 export class FsBlobStore implements BlobStore {
   private readonly tmpDir: string;
@@ -44,21 +46,37 @@ export class FsBlobStore implements BlobStore {
       // megabyte instead of per 64 KiB segment, while the stream upstream keeps encrypting.
       let batch: Uint8Array[] = [];
       let batched = 0;
-      for await (const chunk of body as AsyncIterable<unknown>) {
-        if (!(chunk instanceof Uint8Array)) {
-          throw new TypeError('blob body must yield bytes (Buffer or Uint8Array), not strings or objects');
+      // Dirty pages are flushed while the body still streams, so the final fsync has only the tail
+      // left: a large body is not held up by one long sync at its end.
+      let flushing: Promise<void> | undefined;
+      let flushError: unknown;
+      let unflushed = 0;
+      const write = async () => {
+        await writeAll(fh!, batch, batched);
+        size += batched;
+        unflushed += batched;
+        batch = [];
+        batched = 0;
+        if (unflushed >= EARLY_FLUSH_BYTES && !flushing) {
+          unflushed = 0;
+          // A failed flush fails the put (a failed fsync may leave pages marked clean: never retry it).
+          flushing = fh!.datasync().catch((err: unknown) => { flushError ??= err; }).finally(() => { flushing = undefined; });
         }
-        batch.push(chunk);
-        batched += chunk.byteLength;
-        if (batched >= WRITE_BATCH) {
-          await writeAll(fh, batch, batched);
-          size += batched;
-          batch = [];
-          batched = 0;
+      };
+      try {
+        for await (const chunk of body as AsyncIterable<unknown>) {
+          if (!(chunk instanceof Uint8Array)) {
+            throw new TypeError('blob body must yield bytes (Buffer or Uint8Array), not strings or objects');
+          }
+          batch.push(chunk);
+          batched += chunk.byteLength;
+          if (batched >= WRITE_BATCH) await write();
         }
+        await write();
+      } finally {
+        await flushing;
       }
-      await writeAll(fh, batch, batched);
-      size += batched;
+      if (flushError) throw flushError;
       await fh.sync();
       await fh.close();
       fh = undefined;

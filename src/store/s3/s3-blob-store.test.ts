@@ -13,7 +13,7 @@ import {
 import { startServer, type TestServer } from '../../../test/harness.js';
 import { blobStoreContract } from '../blob-store.contract.js';
 import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
-import { s3Location } from '../open.js';
+import { s3Location } from './s3-location.js';
 
 const BUCKET = 'blob-contract';
 let backing: TestServer | undefined;
