@@ -55,7 +55,7 @@ const KEY_BYTES = 32;
 const MAX_SEGMENTS = 2 ** 32;
 const SEALED_SEGMENT = SEGMENT_SIZE + TAG_BYTES;
 /** Buffered bytes per stream: enough segments in flight that crypto overlaps the disk and the socket. */
-const STREAM_BUFFER = 1 << 20;
+const STREAM_BUFFER = 256 << 10;
 
 /** A stored body that is not what was written: truncated, extended, reordered, altered or of an unknown format. */
 export class ObjectStreamError extends Error {

@@ -67,7 +67,7 @@ export class BodyStore {
     const digests = bodyDigests({ md5: opts.md5 ?? true, algorithm: opts.algorithm, sizeHint: Buffer.isBuffer(source) ? source.length : opts.sizeHint });
     let size = 0;
     const meter = new Transform({
-      highWaterMark: 1 << 20,
+      highWaterMark: 256 << 10,
       transform(chunk: Buffer, _encoding, callback) {
         size += chunk.length;
         if (size > opts.maxBytes) return callback(entityTooLarge(size));
@@ -135,7 +135,7 @@ export class BodyStore {
         await chunks.return?.(undefined);
       }
     }
-    return Readable.from(rest(), { objectMode: false, highWaterMark: 1 << 20 });
+    return Readable.from(rest(), { objectMode: false, highWaterMark: 256 << 10 });
   }
 
   /** Deletes blobs no version references any more; failures are left for the next sweep. */

@@ -38,9 +38,9 @@ export const OFFLOAD_MIN_BYTES = 1 << 20;
 /** Bytes copied into one message to the worker. */
 const BATCH_BYTES = 1 << 20;
 /** Bytes sent but not yet hashed beyond which the body waits: memory stays bounded if the worker falls behind. */
-const MAX_IN_FLIGHT = 8 << 20;
+const MAX_IN_FLIGHT = 4 << 20;
 /** Batches kept for reuse: the worker hands each back, so a body allocates none once the pool is warm. */
-const SPARE_BATCHES = 16;
+const SPARE_BATCHES = 6;
 
 export function bodyDigests(opts: DigestOptions): BodyDigests {
   return opts.sizeHint !== undefined && opts.sizeHint >= OFFLOAD_MIN_BYTES ? pool().session(opts) : inlineDigests(opts);

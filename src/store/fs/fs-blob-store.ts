@@ -17,9 +17,12 @@ import { NoSuchBlobError, type BlobStore } from '../blobs.js';
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;
 const TMP_DIR = 'tmp';
-/** Bytes gathered into one write, and read in one go: large enough that thread-pool round trips don't bound throughput. */
+/**
+ * Bytes gathered into one write (chunks already in memory, not copies), and read in one go: large
+ * enough that thread-pool round trips don't bound throughput, small enough that memory stays flat.
+ */
 const WRITE_BATCH = 1 << 20;
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 256 << 10;
 /** Bytes written between background flushes of a blob being written. */
 const EARLY_FLUSH_BYTES = 8 << 20;
 
