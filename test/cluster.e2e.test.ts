@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import {
   CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
-  ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client,
+  ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectVersionsCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import {
@@ -243,6 +243,27 @@ describe('cluster mode: two nodes on one PostgreSQL and one blob store', { skip 
     await kms(b).send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('before') }));
     await kms(a).send(new DisableKeyCommand({ KeyId: keyId }));
     await assert.rejects(kms(b).send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.from('after') })), { name: 'DisabledException' });
+  });
+
+  it('a KMS key disabled on one node stops bucket-key reads on the other within the cluster bound (1 s)', async () => {
+    const keyArn = (await kms(a).send(new CreateKeyCommand({ Description: 'cluster bucket key' }))).KeyMetadata!.Arn!;
+    const keyed = `${bucket}-bucket-key`;
+    await s3(a).send(new CreateBucketCommand({ Bucket: keyed }));
+    await s3(a).send(new PutBucketEncryptionCommand({
+      Bucket: keyed, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn }, BucketKeyEnabled: true }] },
+    }));
+    await s3(b).send(new PutObjectCommand({ Bucket: keyed, Key: 'k', Body: 'under a bucket key' }));
+    const first = await s3(b).send(new GetObjectCommand({ Bucket: keyed, Key: 'k' }));
+    assert.equal(first.BucketKeyEnabled, true);
+    assert.equal(await first.Body!.transformToString(), 'under a bucket key');
+    await kms(a).send(new DisableKeyCommand({ KeyId: keyArn }));
+    // Whatever B cached, the cluster bound for KMS changes made elsewhere is one second.
+    await b.advanceClock(2);
+    await assert.rejects(s3(b).send(new GetObjectCommand({ Bucket: keyed, Key: 'k' })), (err: Error & { Code?: string }) => {
+      assert.equal(err.name, 'KMS.DisabledException');
+      assert.equal(err.message, `${keyArn} is disabled.`);
+      return true;
+    });
   });
 
   it('the backing store holds only ciphertext', async () => {

@@ -13,6 +13,8 @@
 
 /** How long a bucket key is reused. AWS does not publish its period; 5 minutes bounds exposure. */
 export const BUCKET_KEY_TTL_MS = 5 * 60_000;
+/** The period in cluster mode: a change made on another node is seen within it (as KMS's 1 s caches). */
+export const CLUSTER_BUCKET_KEY_TTL_MS = 1_000;
 const MAX_ENTRIES = 10_000;
 
 interface Entry<T> {

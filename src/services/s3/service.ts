@@ -9,6 +9,7 @@ import type { Background, Runtime } from '../../server/services.js';
 import type { KmsDeps } from '../kms/key-lookup.js';
 import { s3Actions } from './actions.js';
 import { BodyStore } from './body.js';
+import { BUCKET_KEY_TTL_MS, CLUSTER_BUCKET_KEY_TTL_MS } from './bucket-keys.js';
 import { BucketStore } from './bucket-store.js';
 import { AccountDirectory, type S3Deps } from './context.js';
 import { ObjectStore } from './object-store.js';
@@ -30,7 +31,10 @@ export function s3Deps(rt: Runtime, kms: KmsDeps, env: NodeJS.ProcessEnv = proce
     buckets,
     objects: new ObjectStore(rt.db),
     bodies: new BodyStore(rt.blobs, rt.log),
-    sse: new Sse({ sealer: rt.sealer, calls: rt.calls, kms, clock: rt.clock, buckets, log: rt.log, allowPlainHttpSseC }),
+    sse: new Sse({
+      sealer: rt.sealer, calls: rt.calls, kms, clock: rt.clock, buckets, log: rt.log, allowPlainHttpSseC,
+      bucketKeyTtlMs: rt.config.database ? CLUSTER_BUCKET_KEY_TTL_MS : BUCKET_KEY_TTL_MS,
+    }),
     uploads: new UploadStore(rt.db),
     accounts: new AccountDirectory(rt.db),
     clock: rt.clock,

@@ -28,6 +28,11 @@ export interface SseKmsDeps {
   /** For the AWS managed key `alias/aws/s3` (created on first use) and KMS's change counter. */
   kms: KmsDeps;
   clock: Clock;
+  /**
+   * How long a bucket key is reused (default BUCKET_KEY_TTL_MS). KMS changes made on another node
+   * don't reach this process's change counter, so cluster mode keeps it as short as KMS's own caches.
+   */
+  bucketKeyTtlMs?: number;
 }
 
 /** What a write asks of KMS. */
@@ -70,8 +75,8 @@ export class SseKms {
   constructor(private readonly deps: SseKmsDeps) {
     const now = () => deps.clock.now().getTime();
     const version = () => deps.kms.store.changes.value;
-    this.writeKeys = new BucketKeyCache(now, version);
-    this.readKeys = new BucketKeyCache(now, version);
+    this.writeKeys = new BucketKeyCache(now, version, deps.bucketKeyTtlMs);
+    this.readKeys = new BucketKeyCache(now, version, deps.bucketKeyTtlMs);
   }
 
   /** A new data key for the version `objectId` of `bucket`/`key`, made by KMS for `ctx`'s principal. */
