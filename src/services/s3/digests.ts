@@ -93,21 +93,23 @@ class DigestPool {
       const reused = this.spare.pop();
       return reused ? Buffer.from(reused) : Buffer.allocUnsafeSlow(BATCH_BYTES);
     };
-    let batch = newBatch();
+    // Taken when the first byte needs it, so a body's end leaves no batch unused.
+    let batch: Buffer | undefined;
     let filled = 0;
     const flush = () => {
-      if (filled === 0) return;
-      // The batch's memory moves to the worker (a transfer, not a copy); a new one takes its place.
+      if (!batch || filled === 0) return;
+      // The batch's memory moves to the worker (a transfer, not a copy); the worker hands it back.
       const bytes = batch.buffer as ArrayBuffer;
       post({ type: 'data', id, bytes, length: filled }, [bytes]);
       state.inFlight += filled;
-      batch = newBatch();
+      batch = undefined;
       filled = 0;
     };
     return {
       update(chunk) {
         if (state.failed) throw state.failed;
         for (let at = 0; at < chunk.length;) {
+          batch ??= newBatch();
           const n = chunk.copy(batch, filled, at);
           filled += n;
           at += n;
