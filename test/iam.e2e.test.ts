@@ -1,42 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AWS_CLIS, PYTHONS, run, startServer, type TestServer } from './harness.js';
-
-/** Seed 001's IAM snippet, verbatim (its text omits `import json`, which the prelude supplies). */
-const SEED_001_IAM = `
-import boto3
-
-# IAM 클라이언트 생성
-iam_client = boto3.client('iam')
-
-# 정책 생성
-policy_document = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": "kms:Decrypt",
-            "Resource": "arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012"
-        },
-        {
-            "Effect": "Allow",
-            "Action": "s3:GetObject",
-            "Resource": "arn:aws:s3:::my-encrypted-bucket/*"
-        }
-    ]
-}
-
-response = iam_client.create_policy(
-    PolicyName='my-policy',
-    PolicyDocument=json.dumps(policy_document)
-)
-
-# IAM 사용자에 정책 연결
-iam_client.attach_user_policy(
-    UserName='my-user',
-    PolicyArn=response['Policy']['Arn']
-)
-`;
+import { seed001Iam } from './seed-001-snippets.js';
 
 /**
  * Runs before the snippet: `json` (which the snippet uses), the endpoint for Debian's boto3 1.26
@@ -227,7 +192,7 @@ describe('IAM through real clients', () => {
 
   for (const python of PYTHONS) {
     it(`seed 001's IAM snippet runs unchanged on boto3 (${python})`, async () => {
-      const r = await run(python, ['-c', SEED_PRELUDE + SEED_001_IAM + SEED_EPILOGUE], server.clientEnv());
+      const r = await run(python, ['-c', SEED_PRELUDE + seed001Iam() + SEED_EPILOGUE], server.clientEnv());
       assert.equal(r.code, 0, r.stderr);
       const seen = JSON.parse(r.stdout);
       assert.match(seen.arn, /^arn:aws:iam::\d{12}:policy\/my-policy$/);

@@ -25,6 +25,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { run, startServer, type TestServer } from './harness.js';
+import { SEED_001_S3, seed001Iam } from './seed-001-snippets.js';
 import { bytesOf, clientsFor, destroyAll, s3Error, type Clients } from './sse-fixtures.js';
 
 interface Creds { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
@@ -51,67 +52,6 @@ response = kms_client.encrypt(
 # 암호화된 데이터 출력
 ciphertext_blob = response['CiphertextBlob']
 print(ciphertext_blob)
-`;
-
-/** Seed 001's S3 snippet, verbatim. */
-const SEED_S3 = `
-import boto3
-
-# S3 클라이언트 생성
-s3_client = boto3.client('s3')
-
-# 버킷 생성
-s3_client.create_bucket(
-    Bucket='my-encrypted-bucket',
-    ACL='private'
-)
-
-# 데이터 업로드
-s3_client.put_object(
-    Bucket='my-encrypted-bucket',
-    Key='secret-data.txt',
-    Body=b'My secret data'
-)
-`;
-
-/**
- * Seed 001's IAM snippet: the text omits `import json` (supplied here); its key ARN is the
- * placeholder the reader replaces with their key's ARN, and `my-user` is the user to share with.
- */
-const seedIam = (keyArn: string, userName: string) => `
-import json
-import boto3
-
-# IAM 클라이언트 생성
-iam_client = boto3.client('iam')
-
-# 정책 생성
-policy_document = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Action": "kms:Decrypt",
-            "Resource": "${keyArn}"
-        },
-        {
-            "Effect": "Allow",
-            "Action": "s3:GetObject",
-            "Resource": "arn:aws:s3:::my-encrypted-bucket/*"
-        }
-    ]
-}
-
-response = iam_client.create_policy(
-    PolicyName='my-policy',
-    PolicyDocument=json.dumps(policy_document)
-)
-
-# IAM 사용자에 정책 연결
-iam_client.attach_user_policy(
-    UserName='${userName}',
-    PolicyArn=response['Policy']['Arn']
-)
 `;
 
 /** As bob, with boto3: read the seed's object and decrypt the seed's ciphertext; each outcome reported. */
@@ -213,7 +153,7 @@ print(json.dumps({'key_arn': key_arn, 'ciphertext': base64.b64encode(ciphertext_
     seedKey = made.key_arn;
     seedCiphertext = made.ciphertext;
     assert.match(seedKey, new RegExp(`^arn:aws:kms:us-east-1:${account}:key/[0-9a-f-]{36}$`));
-    await python(SEED_S3, keys.alice);
+    await python(SEED_001_S3, keys.alice);
     const alice = as(keys.alice);
     // Put without any SSE header: since 2023 S3 encrypts it with SSE-S3.
     const first = await alice.s3.send(new GetObjectCommand({ Bucket: 'my-encrypted-bucket', Key: 'secret-data.txt' }));
@@ -235,7 +175,7 @@ print(json.dumps({'key_arn': key_arn, 'ciphertext': base64.b64encode(ciphertext_
   });
 
   it("the seed's IAM policy, with the real key ARN, attached to bob lets him read both", async () => {
-    await python(seedIam(seedKey, 'bob'), { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey });
+    await python('import json\n' + seed001Iam(seedKey, 'bob'), { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey });
     const seen = JSON.parse(await python(BOB_READS, keys.bob, seedCiphertext));
     assert.deepEqual(seen, { get: { ok: 'My secret data' }, decrypt: { ok: 'My secret data' } });
     // The policy grants reading only: bob can't write to the bucket.
