@@ -7,6 +7,7 @@ import { openSealer, RootKeyWatcher } from '../crypto/key-ring.js';
 import { checkRootKeyFingerprint, loadRootKey, Sealer } from '../crypto/root-key.js';
 import { SERVICE_NAMES } from '../model/registry.js';
 import { migrate } from '../store/database.js';
+import { durabilityOf } from '../store/group-commit.js';
 import { openStores } from '../store/open.js';
 import { withClusterLock } from '../store/postgres/locks.js';
 import { rootKeyFromKms } from './auto-unseal.js';
@@ -60,7 +61,7 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   const { services } = wiring;
   const gateway = new Gateway({
     config, credentials: new CredentialResolver(db, sealer, clock), services, log,
-    authorizer: wiring.authorizer, recorder: wiring.recorder, limits,
+    authorizer: wiring.authorizer, recorder: wiring.recorder, limits, durability: durabilityOf(db),
   });
   const testHooks = env.COFFER_TEST_HOOKS === '1';
   const consoleHandler = createConsoleHandler();

@@ -15,6 +15,7 @@ import type { ServiceModel } from '../model/types.js';
 import { codecFor, methodNotAllowed, unknownOperation, type Protocol } from '../protocols/index.js';
 import { matchS3Operation } from '../protocols/s3-route.js';
 import type { WireResponse } from '../protocols/types.js';
+import type { Durability } from '../store/group-commit.js';
 import type { CallRecorder } from '../trail/recorder.js';
 import { authenticate, authenticatePostForm } from './authenticate.js';
 import { readBody } from './body.js';
@@ -42,6 +43,8 @@ export interface GatewayDeps {
   now?: () => Date;
   /** The process's quotas, shared with the internal calls (default: made from the config). */
   limits?: RequestLimits;
+  /** Awaited before every answer: the commits made so far are on disk (embedded SQLite's group commit). */
+  durability?: Durability;
 }
 
 /** What the gateway asks of the S3 provider for CORS, outside any model operation. */
@@ -310,6 +313,7 @@ export class Gateway {
       res.destroy();
       return;
     }
+    await this.deps.durability?.settle();
     res.writeHead(response.status, response.headers);
     const body = req.method === 'HEAD' ? undefined : response.body;
     if (body instanceof Readable) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { durabilityOf } from './group-commit.js';
 import { migrate, openSqlite, type Db, type NewAccessKey } from './database.js';
 
 const ACCOUNT = { id: '123456789012', name: 'test', canonical_user_id: 'a'.repeat(64), created_at: '2024-01-01T00:00:00.000Z' };
@@ -41,7 +42,9 @@ describe('sqlite store', () => {
     assert.equal((await stat(file)).mode & 0o777, 0o600);
     const pragma = async (name: string) => (await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(db)).rows[0];
     assert.deepEqual(await pragma('journal_mode'), { journal_mode: 'wal' });
-    assert.deepEqual(await pragma('synchronous'), { synchronous: 2 }); // FULL
+    // NORMAL: commits are made durable by group commit (group-commit.test.ts), never skipped.
+    assert.deepEqual(await pragma('synchronous'), { synchronous: 1 });
+    assert.ok(durabilityOf(db), 'a group commit is attached');
     assert.deepEqual(await pragma('foreign_keys'), { foreign_keys: 1 });
     assert.deepEqual(await pragma('busy_timeout'), { timeout: 5000 });
   });

@@ -18,7 +18,7 @@ import {
   type Updateable,
 } from 'kysely';
 import type { PrincipalType } from '../server/context.js';
-import { registerSqliteFile } from './deferred-sync.js';
+import { registerWalSync, WalSync } from './group-commit.js';
 import { withStatementCache } from './statement-cache.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import * as identity from './migrations/0001-identity.js';
@@ -100,10 +100,11 @@ export type AccessKeyUpdate = Updateable<AccessKeysTable>;
 /**
  * Opens (creating if needed) the SQLite file. Pragmas:
  * - `journal_mode=WAL`: readers never block the writer.
- * - `synchronous=FULL`: in WAL mode NORMAL skips the fsync at commit, so a power loss can roll back
- *   transactions already acknowledged to clients. Losing an acknowledged CreateKey or CreateAccessKey
- *   would leave clients holding ciphertexts or credentials we can no longer honour, so every commit
- *   is made durable before we answer.
+ * - `synchronous=NORMAL` with group commit (group-commit.ts): a commit does not fsync on the event
+ *   loop; the WAL is fdatasynced on the thread pool, one sync for every commit made before it, and
+ *   no request is answered before the commits made so far are on disk. Losing an acknowledged
+ *   CreateKey or CreateAccessKey would leave clients holding ciphertexts or credentials we can no
+ *   longer honour, so every commit is durable before we answer, exactly as with FULL.
  * - `foreign_keys=ON`: SQLite leaves them off by default; the schema relies on them.
  * - `busy_timeout=5000`: wait for a lock (another process, e.g. the CLI) rather than fail at once;
  *   transactions begin IMMEDIATE so that the wait applies to them too (src/store/sqlite-dialect.ts).
@@ -121,15 +122,18 @@ export async function openSqlite(file: string): Promise<Db> {
     if (!inMemory && mode !== 'wal') {
       throw new Error(`SQLite refused WAL mode for ${file} (got ${String(mode)}); is it on a network filesystem?`);
     }
-    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma(`synchronous = ${inMemory ? 'FULL' : 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
   } catch (err) {
     sqlite.close();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  if (!inMemory) registerSqliteFile(db, file);
+  const wal = inMemory ? undefined : new WalSync(`${file}-wal`);
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, () => wal?.noteCommit()) }, async () => wal?.settle()),
+  });
+  if (wal) registerWalSync(db, wal);
   return db;
 }
 

@@ -15,22 +15,38 @@
  */
 import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 
+type Config = ConstructorParameters<typeof SqliteDialect>[0];
+
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(config: Config, private readonly beforeClose: () => Promise<void>) {
+    super(config);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  override async destroy(): Promise<void> {
+    await this.beforeClose();
+    await super.destroy();
+  }
 }
 
-/** {@link SqliteDialect} whose transactions begin IMMEDIATE (see the module comment). */
+/**
+ * {@link SqliteDialect} whose transactions begin IMMEDIATE (see the module comment). `beforeClose`
+ * runs before the connection closes (group commit makes the last commits durable there).
+ */
 export class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  readonly #config: Config;
+  readonly #beforeClose: () => Promise<void>;
 
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(config: Config, beforeClose: () => Promise<void> = async () => undefined) {
     super(config);
     this.#config = config;
+    this.#beforeClose = beforeClose;
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#beforeClose);
   }
 }

@@ -15,6 +15,7 @@ import type { EncryptionDescriptor } from './encryption.js';
 import { noSuchBucket } from './errors.js';
 import { newVersionId, NULL_VERSION } from './names.js';
 import type { Transaction } from 'kysely';
+import { durable } from '../../store/group-commit.js';
 import { lockInTransaction } from '../../store/postgres/locks.js';
 import type { Database } from '../../store/database.js';
 import type { S3ObjectsTable } from './tables.js';
@@ -239,9 +240,19 @@ export class ObjectStore {
     return (await query.orderBy('key').orderBy('seq', 'desc').limit(limit).execute()).map(fromRow);
   }
 
-  /** Blobs queued for deletion (by a committed transaction or one whose cleanup failed). */
+  /** Blobs queued for deletion (by a committed transaction or one whose cleanup failed), once that commit is durable. */
   async garbage(limit: number): Promise<string[]> {
-    return (await this.db.selectFrom('s3_blob_garbage').select('blob_id').orderBy('created_at').limit(limit).execute()).map((r) => r.blob_id);
+    const ids = (await this.db.selectFrom('s3_blob_garbage').select('blob_id').orderBy('created_at').limit(limit).execute()).map((r) => r.blob_id);
+    await this.durable();
+    return ids;
+  }
+
+  /**
+   * Resolves once every commit so far is on disk (group-commit.ts). A blob a commit stopped
+   * referencing is deleted only then: a crash must not bring back a version whose body is gone.
+   */
+  durable(): Promise<void> {
+    return durable(this.db);
   }
 
   async clearGarbage(blobIds: string[]): Promise<void> {

@@ -65,6 +65,7 @@ export async function commitVersion(deps: S3Deps, version: NewVersion, blobs: Bl
 /** Deletes blobs a committed transaction stopped referencing and clears them from the queue. */
 export async function collectGarbage(deps: S3Deps, blobIds: string[]): Promise<void> {
   if (blobIds.length === 0) return;
+  await deps.objects.durable();
   await deps.objects.clearGarbage(await deps.bodies.delete(blobIds));
 }
 
