@@ -73,7 +73,7 @@ export function parsePostPolicyAuth(fields: Map<string, string>): PostPolicyAuth
 
 /** Checks the policy's signature with the signer's secret (constant-time); SignatureDoesNotMatch as S3 words it. */
 export function verifyPostPolicySignature(auth: PostPolicyAuth, secretAccessKey: string): void {
-  const expected = hmacHex(signingKey(secretAccessKey, auth.date, auth.region, auth.service), auth.policy);
+  const expected = hmacHex(signingKey(secretAccessKey, auth.date, auth.region, auth.service, auth.accessKeyId), auth.policy);
   if (hexEqual(expected, auth.signature)) return;
   const err = toAwsError(authErrors.signatureMismatch(auth.accessKeyId, auth.policy, auth.signature), 'rest-xml');
   // S3 also spells out the string to sign (the policy) byte by byte.

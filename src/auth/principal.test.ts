@@ -101,4 +101,31 @@ describe('CredentialResolver', () => {
     assert.deepEqual(shape(sessionTokenError('invalid', 'json')), ['UnrecognizedClientException', 400, 'The security token included in the request is invalid.']);
     assert.deepEqual(shape(sessionTokenError('invalid', 'rest-xml')), ['InvalidToken', 400, 'The provided token is malformed or otherwise invalid.']);
   });
+
+  it('reuses a looked-up key row until an IAM write of this process, or its time-to-live, says otherwise', async () => {
+    const changes = new IamChanges();
+    const cached = new CredentialResolver(db, sealer, clock, { generation: () => changes.total, ttlMs: 60_000 });
+    assert.equal((await cached.resolve('AKIAUSERUSERUSERUSER'))!.active, true);
+    // Another process deactivates the key: this node sees it within the time-to-live, not before.
+    await db.updateTable('access_keys').set({ status: 'Inactive' }).where('access_key_id', '=', 'AKIAUSERUSERUSERUSER').execute();
+    try {
+      assert.equal((await cached.resolve('AKIAUSERUSERUSERUSER'))!.active, true);
+      // Any IAM write made here (UpdateAccessKey bumps the generation) is seen by the next request.
+      changes.bump(ACCOUNT);
+      assert.equal((await cached.resolve('AKIAUSERUSERUSERUSER'))!.active, false);
+      const expiring = new CredentialResolver(db, sealer, clock, { generation: () => 0, ttlMs: 0 });
+      assert.equal((await expiring.resolve('AKIAUSERUSERUSERUSER'))!.active, false);
+    } finally {
+      await db.updateTable('access_keys').set({ status: 'Active' }).where('access_key_id', '=', 'AKIAUSERUSERUSERUSER').execute();
+    }
+    // Unknown keys are never kept: a key created later (here by another process) is found at once.
+    assert.equal(await cached.resolve('AKIANOTYETNOTYETNOTY'), undefined);
+    await db.insertInto('access_keys').values({
+      access_key_id: 'AKIANOTYETNOTYETNOTY', account_id: ACCOUNT, principal_arn: `arn:aws:iam::${ACCOUNT}:root`,
+      principal_type: 'Root', principal_id: null, user_name: null, status: 'Active',
+      secret_sealed: sealer.seal(secretAad('AKIANOTYETNOTYETNOTY'), Buffer.from('later')), created_at: new Date().toISOString(),
+      last_used_at: null, last_used_service: null, last_used_region: null,
+    }).execute();
+    assert.equal((await cached.resolve('AKIANOTYETNOTYETNOTY'))!.secretAccessKey, 'later');
+  });
 });

@@ -64,6 +64,7 @@ const TOKEN_KEY_META = 'sts_session_token_key';
 /** How long an opened secret is reused while its sealed form in the store is unchanged. */
 const OPENED_SECRET_TTL_MS = 5 * 60_000;
 const OPENED_SECRET_MAX = 10_000;
+const KEY_ROWS_MAX = 10_000;
 /** AWS records a key's last use at most once per 15 minutes. */
 const LAST_USED_SPAN_MS = 15 * 60_000;
 
@@ -103,6 +104,17 @@ export class SessionTokens {
 }
 
 /**
+ * When an access-key row read earlier may answer again instead of the database: while no IAM write
+ * was made by this process since (`generation()` moves with every one), and for at most `ttlMs`,
+ * which bounds how late a change made by another process (a cluster node) is seen. AWS documents
+ * the same eventual consistency for IAM changes.
+ */
+export interface KeyRowFreshness {
+  generation(): number;
+  ttlMs: number;
+}
+
+/**
  * Turns an access key id (and the session token that came with it) into its principal and
  * (unsealed) secret: long-term keys of roots and IAM users, and STS temporary credentials, whose
  * token is checked on every request and which expire on service time.
@@ -119,8 +131,13 @@ export class CredentialResolver {
   private readonly opened = new Map<string, { sealed: Buffer; secret: string; expires: number }>();
   /** The access-key lookup, compiled once for the database in use; each request binds its key id. */
   private readonly accessKeyQuery: CompiledQuery;
+  /** Access-key rows read recently (found ones only), reused as {@link KeyRowFreshness} allows. */
+  private readonly rows = new Map<string, { row: AccessKeyRow; generation: number; at: number }>();
 
-  constructor(private readonly db: Db, private readonly sealer: Sealer, private readonly clock: { now(): Date } = { now: () => new Date() }) {
+  constructor(
+    private readonly db: Db, private readonly sealer: Sealer, private readonly clock: { now(): Date } = { now: () => new Date() },
+    private readonly freshness?: KeyRowFreshness,
+  ) {
     this.tokens = new SessionTokens(db, sealer);
     this.accessKeyQuery = db.selectFrom('access_keys').selectAll().where('access_key_id', '=', '').compile();
   }
@@ -139,8 +156,7 @@ export class CredentialResolver {
 
   /** Throws {@link SessionTokenError} when a session token is missing, wrong, or expired. */
   async resolve(accessKeyId: string, sessionToken?: string): Promise<Credential | undefined> {
-    const { rows } = await this.db.executeQuery<AccessKeyRow>(CompiledQuery.raw(this.accessKeyQuery.sql, [accessKeyId]));
-    const row = rows[0];
+    const row = await this.accessKeyRow(accessKeyId);
     if (row) {
       // A session token makes sense only with temporary credentials.
       if (sessionToken !== undefined) throw new SessionTokenError('invalid');
@@ -160,6 +176,23 @@ export class CredentialResolver {
       };
     }
     return this.resolveSession(accessKeyId, sessionToken);
+  }
+
+  private async accessKeyRow(accessKeyId: string): Promise<AccessKeyRow | undefined> {
+    const f = this.freshness;
+    const now = performance.now();
+    const hit = this.rows.get(accessKeyId);
+    if (f && hit && hit.generation === f.generation() && now - hit.at < f.ttlMs) return hit.row;
+    // Read before the query: a write made while it runs leaves the entry stale.
+    const generation = f?.generation();
+    const { rows } = await this.db.executeQuery<AccessKeyRow>(CompiledQuery.raw(this.accessKeyQuery.sql, [accessKeyId]));
+    const row = rows[0];
+    this.rows.delete(accessKeyId);
+    if (f && row) {
+      this.rows.set(accessKeyId, { row, generation: generation!, at: now });
+      if (this.rows.size > KEY_ROWS_MAX) this.rows.delete(this.rows.keys().next().value!);
+    }
+    return row;
   }
 
   /**

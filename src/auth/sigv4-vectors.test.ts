@@ -105,6 +105,16 @@ describe('AWS documentation examples', () => {
     assert.equal(signingKey(SECRET, '20150830', 'us-east-1', 'iam').toString('hex'), 'c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9');
   });
 
+  it('serves a cached key only to the secret it was derived from', () => {
+    const documented = 'c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9';
+    assert.equal(signingKey(SECRET, '20150830', 'us-east-1', 'iam', 'AKIDEXAMPLE').toString('hex'), documented);
+    // The same key id and scope with another secret (the key deleted and its id reused): derived afresh.
+    const other = signingKey(`${SECRET}x`, '20150830', 'us-east-1', 'iam', 'AKIDEXAMPLE').toString('hex');
+    assert.notEqual(other, documented);
+    assert.equal(signingKey(`${SECRET}x`, '20150830', 'us-east-1', 'iam').toString('hex'), other);
+    assert.equal(signingKey(SECRET, '20150830', 'us-east-1', 'iam', 'AKIDEXAMPLE').toString('hex'), documented);
+  });
+
   // S3 API reference, "Signature calculations for the Authorization header" and "query string auth".
   const S3_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
   const S3_NOW = new Date('2013-05-24T00:00:00Z');

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { authErrors, formatAmzDate } from './auth-errors.js';
 
 /** The parts of a request SigV4 signs, as they came off the wire. */
@@ -152,7 +152,7 @@ export function verifySigV4(
   req: SignedRequestParts, auth: SigV4Auth, secretAccessKey: string, payloadHash: string, now: Date,
 ): { signingKey: Buffer; signature: string } {
   checkTime(auth, now.getTime());
-  const key = signingKey(secretAccessKey, auth.date, auth.region, auth.service);
+  const key = signingKey(secretAccessKey, auth.date, auth.region, auth.service, auth.accessKeyId);
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const opts = { presigned: auth.kind === 'presigned', service: auth.service };
   // S3 signs the path as sent. A client that signed AWS's canonical encoding of the same path
@@ -214,25 +214,27 @@ export function stringToSign(amzDate: string, scope: string, canonicalRequest: s
 }
 
 // Derived keys are cached: deriving one costs four HMACs and a client uses one per day, region
-// and service. The cache is keyed by an HMAC of the secret under a per-process random key so the
-// secret itself is never a map key, and is bounded so a flood of scopes cannot grow it.
+// and service. The cache is keyed by the access key id and the scope, never by the secret; an entry
+// serves only the secret it was derived from (compared in constant time: a re-created key with the
+// same id, or a caller passing no id, gets its own). Bounded, so a flood of scopes cannot grow it.
 const KEY_CACHE_LIMIT = 1024;
-const keyCacheSalt = randomBytes(32);
-const keyCache = new Map<string, Buffer>();
+const keyCache = new Map<string, { secret: Buffer; key: Buffer }>();
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
-export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  const id = [createHmac('sha256', keyCacheSalt).update(secret, 'utf8').digest('base64'), date, region, service].join('/');
+export function signingKey(secret: string, date: string, region: string, service: string, accessKeyId = ''): Buffer {
+  const id = `${accessKeyId}/${date}/${region}/${service}`;
+  const secretBytes = Buffer.from(secret, 'utf8');
   const cached = keyCache.get(id);
-  if (cached) {
+  if (cached && cached.secret.length === secretBytes.length && timingSafeEqual(cached.secret, secretBytes)) {
     // Re-insert: Map iteration order makes the first key the least recently used.
     keyCache.delete(id);
     keyCache.set(id, cached);
-    return Buffer.from(cached);
+    return Buffer.from(cached.key);
   }
   let key = hmac(Buffer.from(`AWS4${secret}`, 'utf8'), date);
   for (const part of [region, service, 'aws4_request']) key = hmac(key, part);
-  keyCache.set(id, key);
+  keyCache.delete(id);
+  keyCache.set(id, { secret: secretBytes, key });
   if (keyCache.size > KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value!);
   return Buffer.from(key);
 }

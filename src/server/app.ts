@@ -2,7 +2,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { CredentialResolver } from '../auth/principal.js';
 import { openSealer, RootKeyWatcher } from '../crypto/key-ring.js';
 import { checkRootKeyFingerprint, loadRootKey, Sealer } from '../crypto/root-key.js';
 import { SERVICE_NAMES } from '../model/registry.js';
@@ -60,7 +59,7 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   wiring.background.push(new RootKeyWatcher(db, sealer, log));
   const { services } = wiring;
   const gateway = new Gateway({
-    config, credentials: new CredentialResolver(db, sealer, clock), services, log,
+    config, credentials: wiring.credentials, services, log,
     authorizer: wiring.authorizer, recorder: wiring.recorder, limits, durability: durabilityOf(db),
   });
   const testHooks = env.COFFER_TEST_HOOKS === '1';

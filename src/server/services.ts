@@ -42,6 +42,7 @@ export interface Background {
 
 export interface Wiring {
   services: GatewayDeps['services'];
+  credentials: GatewayDeps['credentials'];
   authorizer: Authorizer;
   recorder?: CallRecorder;
   background: Background[];
@@ -63,6 +64,7 @@ export function buildServices(rt: Runtime): Wiring {
       s3: s3.binding,
       ec2: ec2.binding,
     },
+    credentials: identity.credentials,
     authorizer: new PolicyAuthorizer(identity.principalPolicies),
     recorder: trail.recorder,
     background: [kms.background, ...trail.background, ...s3.background, identity.background, ec2.background],

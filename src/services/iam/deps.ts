@@ -13,6 +13,8 @@ import type { Db } from '../../store/database.js';
  */
 export class IamChanges {
   private readonly generations = new Map<string, number>();
+  /** Moves with every write in any account (the access-key row cache, which looks up before it knows the account). */
+  total = 0;
 
   generation(accountId: string): number {
     return this.generations.get(accountId) ?? 0;
@@ -20,6 +22,7 @@ export class IamChanges {
 
   bump(accountId: string): void {
     this.generations.set(accountId, this.generation(accountId) + 1);
+    this.total += 1;
   }
 }
 

@@ -15,7 +15,8 @@ import { defaultDocuments } from './policy-store.js';
 import type { EntityType } from './tables.js';
 import { readTags } from './tag-store.js';
 
-const TTL_MS = 30_000;
+/** How long a cached IAM read lives on a node of its own (writes made here invalidate it at once). */
+export const TTL_MS = 30_000;
 /**
  * Nodes sharing a database (cluster mode) see each other's IAM writes only through the time-to-live,
  * so there it is short: a policy change is in force on every node within a second.

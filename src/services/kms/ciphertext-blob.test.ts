@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { BadCiphertextError, canonicalContext, openBlob, readBlobHeader, sealBlob } from './ciphertext-blob.js';
+import { BadCiphertextError, blobKey, canonicalContext, openBlob, readBlobHeader, sealBlob } from './ciphertext-blob.js';
 
 const material = randomBytes(32);
 const header = { accountId: '123456789012', keyId: '1234abcd-12ab-34cd-56ef-1234567890ab', materialVersion: 3 };
@@ -68,4 +68,24 @@ test('the canonical encoding is length-prefixed and sorted by UTF-8 bytes', () =
     '00000001', '61', '00000002', 'c3a9',
     '00000001', '62', '00000001', '32',
   ].join(''));
+});
+
+test('the blob key is exactly HKDF-SHA256 (node:crypto hkdfSync) of the material, salt and info', () => {
+  for (let i = 0; i < 50; i++) {
+    const material = randomBytes(32);
+    const salt = randomBytes(16);
+    assert.deepEqual(blobKey(material, salt), Buffer.from(hkdfSync('sha256', material, salt, 'coffer/kms/ciphertext/v1', 32)));
+  }
+});
+
+test('salt and IV are fresh for every blob', () => {
+  const material = randomBytes(32);
+  const header = { accountId: '111122223333', keyId: '1234abcd-12ab-34cd-56ef-1234567890ab', materialVersion: 1 };
+  const seen = new Set<string>();
+  for (let i = 0; i < 1000; i++) {
+    const blob = sealBlob(header, material, Buffer.alloc(0));
+    const start = 17 + header.keyId.length + 4;
+    seen.add(blob.subarray(start, start + 28).toString('hex'));
+  }
+  assert.equal(seen.size, 1000);
 });

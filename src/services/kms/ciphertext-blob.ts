@@ -33,7 +33,7 @@
  * - Every parse or authentication failure is the same InvalidCiphertextException (empty message),
  *   as AWS answers, so the answer says nothing about which part was wrong.
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const MAGIC = Buffer.from('CKM', 'ascii');
 const VERSION = 0x01;
@@ -43,6 +43,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const INFO = 'coffer/kms/ciphertext/v1';
 const AAD_PREFIX = Buffer.from(`${INFO}\0`, 'ascii');
+/** HKDF-Expand's only block for a 32-byte key: info || 0x01 (RFC 5869, section 2.3). */
+const EXPAND_BLOCK_1 = Buffer.from(`${INFO}\x01`, 'ascii');
 
 /** The identifying fields of a blob, readable without any key. */
 export interface BlobHeader {
@@ -93,16 +95,25 @@ function aad(header: Buffer, context: Record<string, string> | undefined): Buffe
   return Buffer.concat([AAD_PREFIX, header, canonicalContext(context)]);
 }
 
-function blobKey(material: Buffer, salt: Buffer): Buffer {
+/**
+ * HKDF-SHA256 (RFC 5869) of the material, for a 32-byte key: Extract then one block of Expand,
+ * written as its two HMACs. Byte for byte what `hkdfSync('sha256', material, salt, INFO, 32)`
+ * returns (the unit test checks it), at a third of its cost on the hot path: hkdfSync wraps both
+ * inputs in KeyObjects and runs a crypto job for every call.
+ */
+export function blobKey(material: Buffer, salt: Buffer): Buffer {
   if (material.length !== 32) throw new RangeError('symmetric key material must be 32 bytes');
-  return Buffer.from(hkdfSync('sha256', material, salt, INFO, 32));
+  const prk = createHmac('sha256', salt).update(material).digest();
+  return createHmac('sha256', prk).update(EXPAND_BLOCK_1).digest();
 }
 
 /** Encrypts `plaintext` under `material` (the key's material `header.materialVersion`). */
 export function sealBlob(header: BlobHeader, material: Buffer, plaintext: Buffer, context?: Record<string, string>): Buffer {
   const head = encodeHeader(header);
-  const salt = randomBytes(SALT_BYTES);
-  const iv = randomBytes(IV_BYTES);
+  // One draw from the CSPRNG for both: each call into it costs more than the bytes.
+  const fresh = randomBytes(SALT_BYTES + IV_BYTES);
+  const salt = fresh.subarray(0, SALT_BYTES);
+  const iv = fresh.subarray(SALT_BYTES);
   const cipher = createCipheriv('aes-256-gcm', blobKey(material, salt), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(head, context));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

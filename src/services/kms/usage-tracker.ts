@@ -13,19 +13,31 @@ export interface LastUse {
   requestId: string;
 }
 
+/** A use as recorded on the hot path: the time is formatted only when it is read or written. */
+interface PendingUse {
+  at: Date;
+  operation: string;
+  requestId: string;
+}
+
+function asLastUse(use: PendingUse): LastUse {
+  return { at: use.at.toISOString(), operation: use.operation, requestId: use.requestId };
+}
+
 export class UsageTracker {
-  private pending = new Map<string, LastUse>();
+  private pending = new Map<string, PendingUse>();
 
   constructor(private readonly store: KeyStore, private readonly now: () => Date) {}
 
   /** Notes a successful cryptographic operation with the key. */
   record(keyArn: string, ctx: RequestContext): void {
-    this.pending.set(keyArn, { at: this.now().toISOString(), operation: ctx.operation, requestId: ctx.requestId });
+    this.pending.set(keyArn, { at: this.now(), operation: ctx.operation, requestId: ctx.requestId });
   }
 
   /** The unflushed last use of a key, if any (newer than what the store has). */
   peek(keyArn: string): LastUse | undefined {
-    return this.pending.get(keyArn);
+    const use = this.pending.get(keyArn);
+    return use && asLastUse(use);
   }
 
   /** Drops a deleted key's record. */
@@ -39,7 +51,7 @@ export class UsageTracker {
     const batch = this.pending;
     this.pending = new Map();
     try {
-      await this.store.recordUsage([...batch].map(([arn, use]) => ({ arn, ...use })));
+      await this.store.recordUsage([...batch].map(([arn, use]) => ({ arn, ...asLastUse(use) })));
     } catch (err) {
       // Put them back (newer uses win) so the next flush retries.
       for (const [arn, use] of batch) if (!this.pending.has(arn)) this.pending.set(arn, use);

@@ -72,6 +72,7 @@ export function accessKeyOps(deps: IamDeps): AccessKeyOps {
           last_used_region: null,
         }).execute();
       });
+      deps.changes.bump(accountId);
       // The root's own keys carry no user name.
       const key = { UserName: o.userName ?? undefined, AccessKeyId: accessKeyId, Status: 'Active', SecretAccessKey: secret, CreateDate: new Date(now) };
       return { AccessKey: key as AccessKey };
@@ -93,12 +94,15 @@ export function accessKeyOps(deps: IamDeps): AccessKeyOps {
       const key = await ownedKey(ctx, input.AccessKeyId, input.UserName);
       if (input.Status === 'Expired') throw iamErrors.validation('1 validation error detected: Value at \'status\' failed to satisfy constraint: Member must satisfy enum value set');
       await db.updateTable('access_keys').set({ status: input.Status }).where('access_key_id', '=', key.access_key_id).execute();
+      // Cached access-key rows (the request authenticator's) are read again after any IAM write.
+      deps.changes.bump(accountOf(ctx));
     },
 
     /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html */
     async deleteAccessKey(ctx, input) {
       const key = await ownedKey(ctx, input.AccessKeyId, input.UserName);
       await db.deleteFrom('access_keys').where('access_key_id', '=', key.access_key_id).execute();
+      deps.changes.bump(accountOf(ctx));
     },
 
     /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html */
