@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
@@ -234,5 +235,29 @@ describe('authentication and authorization attacks', () => {
     assert.deepEqual([direct.code, direct.status], ['AccessDeniedException', 400]);
     const directEvent = await trailed('us-east-1', 'Decrypt', 'AccessDeniedException', mallory.accessKeyId);
     assert.equal(directEvent.userIdentity.invokedBy, undefined);
+  });
+
+  it('a header sent on several lines is signed as its values joined in order, each trimmed', async () => {
+    const url = new URL(server.url);
+    const signer = new SignatureV4({ service: 'kms', region: 'us-east-1', sha256: Sha256, credentials: mallory });
+    // Sent as two lines; SigV4's canonical form joins them with a comma. `constructor` is a header
+    // name Object.prototype also has: it must read as an ordinary header.
+    const send = async (signedValue: string) => {
+      const signed = await signer.sign(new HttpRequest({
+        method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', body: kmsListKeys.body,
+        headers: { host: url.host, ...kmsListKeys.headers, 'x-dup': signedValue, constructor: 'x' },
+      }));
+      const headers: Record<string, string | string[]> = { ...(signed.headers as Record<string, string>), 'x-dup': [' a ', 'b'] };
+      return new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', reject);
+        req.end(kmsListKeys.body);
+      });
+    };
+    assert.equal(await send('a,b'), 200);
+    assert.equal(await send('b,a'), 400, 'the order of the lines is part of what was signed');
   });
 });

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../server/context.js';
-import { buildContextKeys } from './context-keys.js';
+import { buildContextKeys, type ContextKeys } from './context-keys.js';
 import { evaluate, type EvaluationRequest } from './evaluate.js';
 import type { PrincipalPolicies, PrincipalPolicySource } from './principal-policies.js';
 import type { AclGrantee, ActionSpec, Authorizer } from './types.js';
@@ -28,7 +28,11 @@ export class PolicyAuthorizer implements Authorizer {
       spec.resourcePolicy?.(ctx, input),
       spec.grants?.(ctx, input),
     ]);
-    const context = buildContextKeys(ctx, principal ? policies : undefined, await spec.conditions?.(ctx, input));
+    const operationKeys = await spec.conditions?.(ctx, input);
+    // Built on first use: most statements carry no condition and most calls meet none (the root,
+    // a key policy's "Enable IAM policies" statement), and the keys cost more than the evaluation.
+    let context: ContextKeys | undefined;
+    const contextOf = () => (context ??= buildContextKeys(ctx, principal ? policies : undefined, operationKeys));
     const action = spec.actionFor?.(ctx, input) ?? spec.action;
     // ACLs are looked up only when the policies alone leave a resource implicitly denied: the
     // common case (an allowed caller) pays nothing for them.
@@ -39,7 +43,9 @@ export class PolicyAuthorizer implements Authorizer {
         principal,
         action,
         resource,
-        context,
+        get context() {
+          return contextOf();
+        },
         identity: policies.identity,
         boundary: policies.boundary,
         session: policies.session,

@@ -375,9 +375,14 @@ async function drain(stream: Readable): Promise<void> {
 
 /** Repeated headers joined with ',' and each value trimmed, as SigV4's canonical form wants them. */
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
+  // From rawHeaders: req.headersDistinct would build an array per header first, on every request.
   const out: Record<string, string> = {};
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    if (values) out[name] = values.map((v) => v.trim()).join(',');
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!.trim();
+    // hasOwn: a header named like an Object.prototype member (`constructor`) is no repeat.
+    out[name] = Object.hasOwn(out, name) ? `${out[name]},${value}` : value;
   }
   return out;
 }
