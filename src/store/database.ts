@@ -18,7 +18,6 @@ import {
   type Updateable,
 } from 'kysely';
 import type { PrincipalType } from '../server/context.js';
-import { registerSqliteFile } from './deferred-sync.js';
 import { withStatementCache } from './statement-cache.js';
 import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 import * as identity from './migrations/0001-identity.js';
@@ -128,9 +127,7 @@ export async function openSqlite(file: string): Promise<Db> {
     sqlite.close();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  if (!inMemory) registerSqliteFile(db, file);
-  return db;
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
 /**
