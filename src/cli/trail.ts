@@ -12,7 +12,7 @@ import { loadRootKey, type Sealer } from '../crypto/root-key.js';
 import { rootKeyFromKms } from '../server/auto-unseal.js';
 import { openSqlite } from '../store/database.js';
 import { openPostgres } from '../store/postgres/postgres.js';
-import { TRAIL_FILE } from '../trail/database.js';
+import { existingTrailDatabase } from '../trail/database.js';
 import { verifyChain, type VerifyReport } from '../trail/verify.js';
 import { registerValidateCommand } from './trail-validate.js';
 
@@ -68,10 +68,7 @@ export function registerTrailCommands(program: Command): void {
         return;
       }
       const db = database === undefined ? await openSqlite(file) : await openPostgres(database);
-      // The history's own file (src/trail/database.ts); a directory no server has opened since
-      // the history moved there still holds it in coffer.sqlite.
-      const trailFile = join(dataDir, TRAIL_FILE);
-      const trailDb = database === undefined && existsSync(trailFile) ? await openSqlite(trailFile) : db;
+      const trailDb = database === undefined ? await existingTrailDatabase(dataDir, db) : db;
       try {
         const report = await verifyChain(trailDb, await sealerFor(dataDir, db));
         if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');

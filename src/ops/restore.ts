@@ -30,6 +30,7 @@ import { openBlobStore } from '../store/open.js';
 import { withClusterLock } from '../store/postgres/locks.js';
 import { openPostgres } from '../store/postgres/postgres.js';
 import { BLOB_REFERENCES, copyHashed, MANIFEST, readManifest, type BackupManifest } from './backup.js';
+import { existingTrailDatabase } from '../trail/database.js';
 import { scanSealed } from './sealed-scan.js';
 import { sqliteToPostgres } from './table-copy.js';
 
@@ -96,13 +97,15 @@ export async function restore(opts: RestoreOptions): Promise<RestoreReport> {
   if (!opts.rootKey) return { manifest };
 
   const db = opts.database !== undefined ? await openPostgres(opts.database, { maxConnections: 2 }) : await openSqlite(join(opts.dataDir, 'coffer.sqlite'));
+  const trailDb = opts.database !== undefined ? db : await existingTrailDatabase(opts.dataDir, db);
   try {
     const sealer = await openSealer(db, opts.rootKey);
-    const report = await scanSealed(db, sealer, { rewrap: false });
+    const report = await scanSealed({ main: db, trail: trailDb }, sealer, { rewrap: false });
     const opened = Object.fromEntries([...report].map(([name, c]) => [name, c.opened]));
     say(`opened every sealed value: ${Object.values(opened).reduce((a, b) => a + b, 0)} in ${report.size} kinds`);
     return { manifest, opened };
   } finally {
+    if (trailDb !== db) await trailDb.destroy();
     await db.destroy();
   }
 }

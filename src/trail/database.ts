@@ -15,6 +15,7 @@
  * Data directories written before the split hold the history in `coffer.sqlite` (migration
  * 0005-trail): {@link prepareTrailDatabase} moves it, see {@link moveEventHistory}.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import { openSqlite, type Db } from '../store/database.js';
@@ -36,6 +37,16 @@ export interface TrailDatabase {
 export async function openTrailSqlite(dataDir: string): Promise<TrailDatabase> {
   const file = join(dataDir, TRAIL_FILE);
   return { db: await openSqlite(file), location: { kind: 'sqlite', file } };
+}
+
+/**
+ * For commands run beside (or instead of) a server, on an embedded data directory whose main
+ * database `main` is open: its trail database as it stands, never created. A directory no server
+ * has opened since the history got its own file still keeps it in `coffer.sqlite`: then `main`.
+ */
+export async function existingTrailDatabase(dataDir: string, main: Db): Promise<Db> {
+  const file = join(dataDir, TRAIL_FILE);
+  return existsSync(file) ? openSqlite(file) : main;
 }
 
 /** The trail file's own schema history (its migrator's table lives in the file, apart from coffer.sqlite's). */
