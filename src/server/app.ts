@@ -8,8 +8,8 @@ import { checkRootKeyFingerprint, loadRootKey, Sealer } from '../crypto/root-key
 import { SERVICE_NAMES } from '../model/registry.js';
 import { migrate } from '../store/database.js';
 import { openStores } from '../store/open.js';
-import { prepareTrailDatabase } from '../trail/database.js';
 import { withClusterLock } from '../store/postgres/locks.js';
+import { prepareTrailDatabase } from '../trail/database.js';
 import { rootKeyFromKms } from './auto-unseal.js';
 import { Clock } from './clock.js';
 import { bootstrapIdentity, type RootCredentials } from './bootstrap.js';

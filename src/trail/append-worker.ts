@@ -24,9 +24,9 @@ if (!port) throw new Error('append-worker.ts runs as a worker thread (see append
 const { location, rootKeys } = workerData as AppendWorkerData;
 const sealer = new Sealer(rootKeys[0]!, rootKeys.slice(1));
 // A small pool on PostgreSQL: appends are serial, one connection does; the second covers a reconnect.
-const opening = location.kind === 'sqlite' ? openSqlite(location.file) : openPostgres(location.url, { maxConnections: 2 });
-// Failing to open ends the thread (the rejection is unhandled): the main thread restarts it.
-const db = await opening;
+// Failing to open ends the thread (an error in the module's evaluation): the main thread starts
+// another with its next batch.
+const db = location.kind === 'sqlite' ? await openSqlite(location.file) : await openPostgres(location.url, { maxConnections: 2 });
 const store = new TrailStore(db, sealer);
 let work = Promise.resolve();
 
