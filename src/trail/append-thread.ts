@@ -14,9 +14,11 @@
  * A batch the dead worker committed but had not yet acknowledged must not be appended twice. Its
  * events' IDs are remembered as uncertain; a batch holding any of them is posted `resent`, and
  * the worker then leaves out the events the chain already holds (TrailStore.append: eventIDs are
- * unique, and a batch is one transaction, so it is all in the chain or none of it). Batches the
- * worker acknowledged are never sent again; batches it answered `failed` rolled back. Checking
- * only uncertain batches keeps that lookup off every other append.
+ * unique, and a batch is one transaction, so it is all in the chain or none of it). A batch the
+ * worker answered `failed` is uncertain too: its transaction normally rolled back, but a
+ * connection lost during COMMIT (PostgreSQL) leaves the outcome unknown. Batches the worker
+ * acknowledged are never sent again. Checking only uncertain batches keeps that lookup off every
+ * other append.
  *
  * The worker seals the chain's head with the root key: it gets the Sealer's keys when it starts,
  * and each key the Sealer adopts later (a root-key rotation) by message, before any batch posted
@@ -105,11 +107,17 @@ export class AppendThread {
     if (!batch) return;
     this.unacknowledged.delete(message.id);
     if (message.type === 'failed') {
-      batch.reject(new Error(message.message));
+      this.uncertainAbout(batch, new Error(message.message));
       return;
     }
     for (const e of batch.events) this.uncertain.delete(e.index.eventId);
     batch.resolve();
+  }
+
+  /** Hands `batch` back to the writer, to be sent again as `resent`. */
+  private uncertainAbout(batch: Unacknowledged, err: Error): void {
+    for (const e of batch.events) this.uncertain.add(e.index.eventId);
+    batch.reject(err);
   }
 
   private exited(worker: Worker, code: number): void {
@@ -119,9 +127,6 @@ export class AppendThread {
     this.log.error({ code, batches: this.unacknowledged.size }, 'trail: the append worker ended; unacknowledged batches will be sent again');
     const lost = [...this.unacknowledged.values()];
     this.unacknowledged.clear();
-    for (const batch of lost) {
-      for (const e of batch.events) this.uncertain.add(e.index.eventId);
-      batch.reject(new Error('the trail append worker ended before acknowledging the batch'));
-    }
+    for (const batch of lost) this.uncertainAbout(batch, new Error('the trail append worker ended before acknowledging the batch'));
   }
 }
