@@ -119,6 +119,8 @@ describe('backup, restore and root-key rotation', () => {
     assert.ok(opened['access_keys.secret_sealed (access_keys/{access_key_id}/secret)']! >= 2);
     assert.ok(opened['kms_key_materials.material_sealed (kms/{key_arn}/material/{version})']! >= 3);
     assert.equal(opened['iam_mfa_devices.seed_sealed (iam_mfa_devices/{serial_number}/seed)'], 1);
+    // The event history's sealed head came along (embedded: in the backup's trail.sqlite).
+    assert.ok(opened['trail_checkpoints.sealed (trail_checkpoints/{name})']! >= 1);
     const verified = await coffer(['trail', 'verify', '--data-dir', restored], restored);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
 

@@ -397,7 +397,7 @@ describe('CloudTrail through real clients', () => {
     const last = await kms.send(new ListAliasesCommand({}));
     await server.stop();
 
-    const db = new Database(join(dataDir, 'coffer.sqlite'));
+    const db = new Database(join(dataDir, 'trail.sqlite'));
     const row = db.prepare('select seq from trail_events where event_json like ?').get(`%"requestID":"${last.$metadata.requestId}"%`) as { seq: number } | undefined;
     assert.ok(row, 'the last answered request has its event after shutdown');
     const total = (db.prepare('select count(*) as n from trail_events').get() as { n: number }).n;
@@ -414,7 +414,7 @@ describe('CloudTrail through real clients', () => {
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.match(clean.stdout, new RegExp(`^Verified ${total} events \\(seq 1 to ${total}\\): hash chain intact; the head matches the checkpoint sealed with the root key\\.`));
 
-    const tamper = new Database(join(dataDir, 'coffer.sqlite'));
+    const tamper = new Database(join(dataDir, 'trail.sqlite'));
     tamper.prepare(`update trail_events set event_json = replace(event_json, '"errorCode":"AccessDeniedException"', '"errorCode":"ThrottlingException"') where event_name = 'DescribeKey'`).run();
     const describeSeq = (tamper.prepare(`select seq from trail_events where event_name = 'DescribeKey'`).get() as { seq: number }).seq;
     const createSeq = (tamper.prepare(`select seq from trail_events where event_name = 'CreateKey'`).get() as { seq: number }).seq;
@@ -425,5 +425,71 @@ describe('CloudTrail through real clients', () => {
     assert.match(broken.stdout, new RegExp(`TAMPERED \\(edited\\): event seq ${describeSeq} .*DescribeKey.* was edited`));
     assert.match(broken.stdout, new RegExp(`TAMPERED \\(deleted\\): 1 event\\(s\\) deleted: seq ${createSeq} missing`));
     assert.match(broken.stdout, /Event history verification FAILED: 2 problem\(s\)/);
+  });
+});
+
+describe('CloudTrail: a data directory from before the event history had its own file', { skip: embeddedOnly('and rewrites the SQLite files') }, () => {
+  let dataDir: string;
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Every management event LookupEvents returns, through the SDK. */
+  const lookupAll = async (server: TestServer) => {
+    const client = new CloudTrailClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey } });
+    const ids: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = await client.send(new LookupEventsCommand({ NextToken: next, MaxResults: 50 }));
+      for (const e of page.Events ?? []) ids.push(e.EventId!);
+      next = page.NextToken;
+    } while (next);
+    return ids;
+  };
+  const tables = (file: string) => {
+    const db = new Database(file, { readonly: true });
+    const names = (db.prepare("select name from sqlite_master where type = 'table' and name like 'trail_%'").all() as Array<{ name: string }>).map((r) => r.name);
+    db.close();
+    return names;
+  };
+
+  it('moves the history into trail.sqlite on start: LookupEvents and coffer trail verify see every event', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'coffer-trail-legacy-'));
+    const first = await startServer({ dataDir });
+    const kms = new KMSClient({ endpoint: first.url, region: 'us-east-1', credentials: { accessKeyId: first.accessKeyId, secretAccessKey: first.secretAccessKey } });
+    for (let i = 0; i < 5; i++) await kms.send(new CreateKeyCommand({ Description: `legacy ${i}` }));
+    const before = await lookupAll(first);
+    await first.stop();
+
+    // Put the directory back the way servers before the move left it: the history in coffer.sqlite
+    // (same schema, migration 0005-trail), no trail.sqlite.
+    const main = new Database(join(dataDir, 'coffer.sqlite'));
+    const legacy = new Database(join(dataDir, 'trail.sqlite'), { readonly: true });
+    for (const { sql } of legacy.prepare("select sql from sqlite_master where name like 'trail_%' and sql is not null").all() as Array<{ sql: string }>) main.exec(sql);
+    legacy.close();
+    main.prepare('attach database ? as moved').run(join(dataDir, 'trail.sqlite'));
+    for (const table of ['trail_events', 'trail_event_resources', 'trail_checkpoints']) main.exec(`insert into main.${table} select * from moved.${table}`);
+    main.exec('detach database moved');
+    const events = (main.prepare('select count(*) as n from trail_events').get() as { n: number }).n;
+    main.close();
+    for (const suffix of ['', '-wal', '-shm']) await rm(join(dataDir, `trail.sqlite${suffix}`), { force: true });
+    assert.ok(events >= before.length && before.length >= 5);
+
+    const second = await startServer({ dataDir });
+    try {
+      const after = await lookupAll(second);
+      for (const id of before) assert.ok(after.includes(id), `event ${id} is gone after the move`);
+    } finally {
+      await second.stop();
+    }
+    const history = ['trail_checkpoints', 'trail_event_resources', 'trail_events'];
+    assert.deepEqual(tables(join(dataDir, 'coffer.sqlite')).filter((t) => history.includes(t)), [], 'the history left coffer.sqlite');
+    assert.deepEqual(tables(join(dataDir, 'trail.sqlite')).sort(), history);
+    const verify = await run(process.execPath, [MAIN, 'trail', 'verify', '--data-dir', dataDir], { ...process.env });
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    const verified = Number(/^Verified (\d+) events/.exec(verify.stdout)?.[1]);
+    // Every moved event, plus those of the second server's own calls.
+    assert.ok(verified > events, verify.stdout);
+    assert.match(verify.stdout, /hash chain intact; the head matches the checkpoint sealed with the root key/);
   });
 });

@@ -111,10 +111,12 @@ export function registerOpsCommands(program: Command): void {
       const { openSqlite } = await import('../store/database.js');
       const { openPostgres } = await import('../store/postgres/postgres.js');
       const { rotateRootKey } = await import('../ops/root-key-rotate.js');
+      const { existingTrailDatabase } = await import('../trail/database.js');
       const db = database ? await openPostgres(database) : await openSqlite(file);
+      const trailDb = database ? db : await existingTrailDatabase(dataDir, db);
       try {
         const report = await rotateRootKey({
-          db, key, graceMs, progress: say,
+          db, trailDb, key, graceMs, progress: say,
           // Only a key kept in root.key may be made up here: anywhere else the operator must hold it.
           newKey: given,
           makeNewKey: source === 'file' ? () => randomBytes(32) : undefined,
@@ -123,6 +125,7 @@ export function registerOpsCommands(program: Command): void {
         if (source !== 'file') say('start servers with the new key from now on: COFFER_ROOT_KEY=<the new key> (the old one no longer works)');
         process.stdout.write(`${JSON.stringify(report)}\n`);
       } finally {
+        if (trailDb !== db) await trailDb.destroy();
         await db.destroy();
       }
     });

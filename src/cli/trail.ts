@@ -12,6 +12,7 @@ import { loadRootKey, type Sealer } from '../crypto/root-key.js';
 import { rootKeyFromKms } from '../server/auto-unseal.js';
 import { openSqlite } from '../store/database.js';
 import { openPostgres } from '../store/postgres/postgres.js';
+import { existingTrailDatabase } from '../trail/database.js';
 import { verifyChain, type VerifyReport } from '../trail/verify.js';
 import { registerValidateCommand } from './trail-validate.js';
 
@@ -67,8 +68,9 @@ export function registerTrailCommands(program: Command): void {
         return;
       }
       const db = database === undefined ? await openSqlite(file) : await openPostgres(database);
+      const trailDb = database === undefined ? await existingTrailDatabase(dataDir, db) : db;
       try {
-        const report = await verifyChain(db, await sealerFor(dataDir, db));
+        const report = await verifyChain(trailDb, await sealerFor(dataDir, db));
         if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else print(report);
         process.exitCode = report.problems.length > 0 ? TAMPERED : 0;
@@ -76,6 +78,7 @@ export function registerTrailCommands(program: Command): void {
         process.stderr.write(`coffer: cannot verify the event history: ${(err as Error).message}\n`);
         process.exitCode = CANNOT;
       } finally {
+        if (trailDb !== db) await trailDb.destroy();
         await db.destroy();
       }
     });

@@ -213,6 +213,8 @@ export class SealError extends Error {
 
 /** One root key of a ring, in the derived forms the formats use. */
 interface RingKey {
+  /** The root key itself: only {@link Sealer.rootKeys} hands it out. */
+  key: Buffer;
   /** The 4-byte key id of the v2 format. */
   id: Buffer;
   fingerprint: string;
@@ -224,7 +226,7 @@ function ringKey(rootKey: Buffer): RingKey {
   if (rootKey.length !== KEY_BYTES) throw new RangeError(`root key must be ${KEY_BYTES} bytes`);
   const fingerprint = rootKeyFingerprint(rootKey);
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', rootKey, Buffer.alloc(0), info, KEY_BYTES));
-  return { id: Buffer.from(fingerprint, 'hex').subarray(0, KEY_ID_BYTES), fingerprint, v1: derive('coffer/seal/v1'), v2: derive('coffer/seal/v2') };
+  return { key: Buffer.from(rootKey), id: Buffer.from(fingerprint, 'hex').subarray(0, KEY_ID_BYTES), fingerprint, v1: derive('coffer/seal/v1'), v2: derive('coffer/seal/v2') };
 }
 
 /**
@@ -237,6 +239,7 @@ function ringKey(rootKey: Buffer): RingKey {
 export class Sealer {
   /** Current key first. */
   #ring: RingKey[];
+  readonly #adoptListeners: Array<(rootKey: Buffer) => void> = [];
 
   constructor(rootKey: Buffer, previous: readonly Buffer[] = []) {
     this.#ring = [ringKey(rootKey)];
@@ -257,6 +260,21 @@ export class Sealer {
   adopt(rootKey: Buffer): void {
     const next = ringKey(rootKey);
     this.#ring = [next, ...this.#ring.filter((k) => k.fingerprint !== next.fingerprint)];
+    for (const listener of this.#adoptListeners) listener(next.key);
+  }
+
+  /**
+   * The ring's root keys, current first, and (`onAdopt`) each key adopted later: how a worker
+   * thread, which cannot share this object, keeps a Sealer of its own in step with this one (the
+   * trail's append worker). The keys go to that thread and nowhere else: never into a log or a reply.
+   */
+  rootKeys(): Buffer[] {
+    return this.#ring.map((k) => k.key);
+  }
+
+  /** Calls `listener` with every key adopted from now on (see {@link rootKeys}). */
+  onAdopt(listener: (rootKey: Buffer) => void): void {
+    this.#adoptListeners.push(listener);
   }
 
   /** Whether `sealed` is in the current format under the current key (a rotation's re-wrap skips it). */

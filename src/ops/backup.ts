@@ -22,8 +22,13 @@
  * Pins are removed when the backup ends; those of a backup that was killed are removed by the next
  * one (their process is gone).
  *
- * Layout of the backup directory: `coffer.sqlite`, `blobs/ab/cd/<id>` (as in the data directory),
- * `root-key.salt` when the key comes from a passphrase, `MANIFEST.json`.
+ * The trail's event history has its own file, `trail.sqlite` (src/trail/database.ts), snapshotted
+ * the same way right after the metadata: it then holds every event the metadata's delivery
+ * positions (`trails.delivered_seq`) name, and perhaps a few more (events simply not delivered yet).
+ *
+ * Layout of the backup directory: `coffer.sqlite`, `trail.sqlite` (absent from a backup of a
+ * directory whose history is still in `coffer.sqlite`), `blobs/ab/cd/<id>` (as in the data
+ * directory), `root-key.salt` when the key comes from a passphrase, `MANIFEST.json`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
@@ -33,6 +38,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SqliteDatabase from 'better-sqlite3';
 import { BLOB_REFERENCES } from '../services/s3/tables.js';
+import { TRAIL_FILE } from '../trail/database.js';
 
 export const MANIFEST = 'MANIFEST.json';
 export const BACKUP_FORMAT = 'coffer-backup/1';
@@ -95,6 +101,12 @@ export async function backup(opts: BackupOptions): Promise<BackupManifest> {
         continue;
       }
       const files: ManifestFile[] = [await hashFile(opts.out, DB_FILE)];
+      const trailFile = join(opts.dataDir, TRAIL_FILE);
+      if (existsSync(trailFile)) {
+        await writeFile(join(opts.out, TRAIL_FILE), '', { mode: 0o600, flag: 'wx' });
+        vacuumInto(trailFile, join(opts.out, TRAIL_FILE));
+        files.push(await hashFile(opts.out, TRAIL_FILE));
+      }
       for (const id of ids) files.push(await copyHashed(join(pinDir, id), opts.out, `${BLOBS}/${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`));
       const salt = join(opts.dataDir, 'root-key.salt');
       if (existsSync(salt)) files.push(await copyHashed(salt, opts.out, 'root-key.salt'));

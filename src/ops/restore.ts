@@ -19,7 +19,7 @@
  * every sealed value the registry lists is opened: the restored directory is known to decrypt.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { chmod, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -30,6 +30,7 @@ import { openBlobStore } from '../store/open.js';
 import { withClusterLock } from '../store/postgres/locks.js';
 import { openPostgres } from '../store/postgres/postgres.js';
 import { BLOB_REFERENCES, copyHashed, MANIFEST, readManifest, type BackupManifest } from './backup.js';
+import { existingTrailDatabase, TRAIL_FILE } from '../trail/database.js';
 import { scanSealed } from './sealed-scan.js';
 import { sqliteToPostgres } from './table-copy.js';
 
@@ -55,7 +56,7 @@ export interface RestoreReport {
 }
 
 /** Paths a backup may hold (see backup.ts). */
-const LAYOUT = /^(coffer\.sqlite|root-key\.salt|blobs\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{32})$/;
+const LAYOUT = /^(coffer\.sqlite|trail\.sqlite|root-key\.salt|blobs\/[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{32})$/;
 
 /** Restores a backup; see the module comment. */
 export async function restore(opts: RestoreOptions): Promise<RestoreReport> {
@@ -82,6 +83,7 @@ export async function restore(opts: RestoreOptions): Promise<RestoreReport> {
       if (copied.sha256 !== f.sha256 || copied.size !== f.size) throw new Error(`${f.path} does not match the manifest: the backup is damaged`);
     }
     checkIntegrity(join(staging, 'coffer.sqlite'));
+    if (listed.has(TRAIL_FILE)) checkIntegrity(join(staging, TRAIL_FILE));
     if (opts.blobs !== undefined && opts.database === undefined) throw new Error('--blobs needs --database: an embedded data directory keeps its bodies in files');
     if (opts.database !== undefined) await loadIntoCluster(staging, opts.database, opts.blobs, say);
     if (opts.rootKey && opts.installKey) await writeFile(join(staging, 'root.key'), opts.rootKey, { mode: 0o600, flag: 'wx' });
@@ -96,13 +98,15 @@ export async function restore(opts: RestoreOptions): Promise<RestoreReport> {
   if (!opts.rootKey) return { manifest };
 
   const db = opts.database !== undefined ? await openPostgres(opts.database, { maxConnections: 2 }) : await openSqlite(join(opts.dataDir, 'coffer.sqlite'));
+  const trailDb = opts.database !== undefined ? db : await existingTrailDatabase(opts.dataDir, db);
   try {
     const sealer = await openSealer(db, opts.rootKey);
-    const report = await scanSealed(db, sealer, { rewrap: false });
+    const report = await scanSealed({ main: db, trail: trailDb }, sealer, { rewrap: false });
     const opened = Object.fromEntries([...report].map(([name, c]) => [name, c.opened]));
     say(`opened every sealed value: ${Object.values(opened).reduce((a, b) => a + b, 0)} in ${report.size} kinds`);
     return { manifest, opened };
   } finally {
+    if (trailDb !== db) await trailDb.destroy();
     await db.destroy();
   }
 }
@@ -113,6 +117,8 @@ export async function restore(opts: RestoreOptions): Promise<RestoreReport> {
  */
 async function loadIntoCluster(staging: string, database: string, blobsUrl: string | undefined, say: (line: string) => void): Promise<void> {
   const file = join(staging, 'coffer.sqlite');
+  // PostgreSQL keeps the event history with everything else.
+  const files = [file, ...(existsSync(join(staging, TRAIL_FILE)) ? [join(staging, TRAIL_FILE)] : [])];
   const db = await openPostgres(database, { maxConnections: 2 });
   const uploaded: string[] = [];
   const { blobs } = await openBlobStore({ dataDir: staging, blobs: blobsUrl });
@@ -131,7 +137,7 @@ async function loadIntoCluster(staging: string, database: string, blobsUrl: stri
           renameBlobs(file, renamed);
           say(`uploaded ${renamed.size} bodies to the blob store`);
         }
-        const rows = await sqliteToPostgres(file, database);
+        const rows = await sqliteToPostgres(files, database);
         say(`loaded ${Object.values(rows).reduce((a, b) => a + b, 0)} rows into PostgreSQL`);
       } catch (err) {
         for (const id of uploaded) await blobs.delete(id).catch(() => undefined);
@@ -141,7 +147,7 @@ async function loadIntoCluster(staging: string, database: string, blobsUrl: stri
   } finally {
     await db.destroy();
   }
-  await rm(file);
+  for (const f of files) await rm(f);
   if (blobsUrl !== undefined) await rm(join(staging, 'blobs'), { recursive: true, force: true });
 }
 

@@ -9,6 +9,7 @@ import { adoptStaged, openSealer, stageRotation } from '../crypto/key-ring.js';
 import { checkRootKeyFingerprint, rootKeyFingerprint, Sealer } from '../crypto/root-key.js';
 import { migrate, openSqlite, type Db } from '../store/database.js';
 import { openPostgres } from '../store/postgres/postgres.js';
+import { openTrailSqlite, prepareTrailDatabase } from '../trail/database.js';
 import { rotateRootKey } from './root-key-rotate.js';
 import { scanSealed } from './sealed-scan.js';
 
@@ -23,7 +24,7 @@ function sealV1(key: Buffer, aad: string, plain: Buffer): Buffer {
   return Buffer.concat([Buffer.of(1), iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
 }
 
-async function seed(db: Db, key: Buffer, n: number): Promise<void> {
+async function seed(db: Db, trailDb: Db, key: Buffer, n: number): Promise<void> {
   const sealer = new Sealer(key);
   await db.insertInto('accounts').values({ id: ACCOUNT, name: 't', canonical_user_id: 'a'.repeat(64), created_at: '2024-01-01T00:00:00.000Z' }).execute();
   for (let i = 0; i < n; i++) {
@@ -36,20 +37,24 @@ async function seed(db: Db, key: Buffer, n: number): Promise<void> {
     }).execute();
   }
   await db.insertInto('meta').values({ key: 'sts_session_token_key', value: sealer.seal('meta/sts_session_token_key', randomBytes(32)).toString('base64') }).execute();
-  await db.insertInto('trail_checkpoints').values({ name: 'events', seq: 1, hash: 'h', sealed: sealer.seal('trail_checkpoints/events', Buffer.from('1\nh')) }).execute();
+  await trailDb.insertInto('trail_checkpoints').values({ name: 'events', seq: 1, hash: 'h', sealed: sealer.seal('trail_checkpoints/events', Buffer.from('1\nh')) }).execute();
 }
 
 async function secrets(db: Db): Promise<Buffer[]> {
   return (await db.selectFrom('access_keys').select('secret_sealed').orderBy('access_key_id').execute()).map((r) => Buffer.from(r.secret_sealed));
 }
 
-/** One store to rotate in: a fresh database, and how to throw it away. */
-type Backend = () => Promise<{ db: Db; cleanup(): Promise<void> }>;
+/** One store to rotate in: a fresh, migrated database and its trail database, and how to throw them away. */
+type Backend = () => Promise<{ db: Db; trailDb: Db; cleanup(): Promise<void> }>;
 
 const sqlite: Backend = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'coffer-rotate-'));
   const db = await openSqlite(join(dir, 'coffer.sqlite'));
-  return { db, cleanup: async () => {
+  const { db: trailDb } = await openTrailSqlite(dir);
+  await migrate(db);
+  await prepareTrailDatabase(db, trailDb);
+  return { db, trailDb, cleanup: async () => {
+    await trailDb.destroy();
     await db.destroy();
     await rm(dir, { recursive: true, force: true });
   } };
@@ -59,7 +64,8 @@ let pg: Promise<TestPostgres> | undefined;
 const postgres: Backend = async () => {
   pg ??= startPostgres();
   const db = await openPostgres(await (await pg).createDatabase());
-  return { db, cleanup: () => db.destroy() };
+  await migrate(db);
+  return { db, trailDb: db, cleanup: () => db.destroy() };
 };
 after(async () => {
   await (await pg)?.stop();
@@ -71,15 +77,15 @@ rotationSuite('PostgreSQL', postgres, postgresAvailable() ? undefined : 'Postgre
 function rotationSuite(name: string, backend: Backend, skip?: string): void {
   describe(`root-key rotation (${name})`, { skip }, () => {
     let db: Db;
+    let trailDb: Db;
     let cleanup: () => Promise<void>;
     const oldKey = randomBytes(32);
     const newKey = randomBytes(32);
 
     beforeEach(async () => {
-      ({ db, cleanup } = await backend());
-      await migrate(db);
+      ({ db, trailDb, cleanup } = await backend());
       await checkRootKeyFingerprint(db, oldKey);
-      await seed(db, oldKey, 450); // more than two pages of 200
+      await seed(db, trailDb, oldKey, 450); // more than two pages of 200
     });
     afterEach(async () => {
       await cleanup();
@@ -87,7 +93,7 @@ function rotationSuite(name: string, backend: Backend, skip?: string): void {
 
     it('re-wraps every registered value (v1 and v2) under the new key and retires the old one', async () => {
       const lines: string[] = [];
-      const report = await rotateRootKey({ db, key: oldKey, newKey, graceMs: 0, progress: (l) => lines.push(l) });
+      const report = await rotateRootKey({ db, trailDb, key: oldKey, newKey, graceMs: 0, progress: (l) => lines.push(l) });
       assert.equal(report.to, rootKeyFingerprint(newKey));
       assert.equal(report.rewrapped['access_keys.secret_sealed (access_keys/{access_key_id}/secret)'], 450);
       assert.equal(report.rewrapped['meta.value (meta/sts_session_token_key)'], 1);
@@ -102,7 +108,7 @@ function rotationSuite(name: string, backend: Backend, skip?: string): void {
       await assert.rejects(openSealer(db, oldKey), /not the one this data directory was created with/);
       assert.equal((await openSealer(db, newKey)).fingerprint, rootKeyFingerprint(newKey));
       assert.equal((await db.selectFrom('meta').select('key').where('key', 'in', ['root_key_next', 'root_key_ring']).execute()).length, 0);
-      await assert.rejects(scanSealed(db, new Sealer(oldKey), { rewrap: false }), /does not open with the root key ring/);
+      await assert.rejects(scanSealed({ main: db, trail: trailDb }, new Sealer(oldKey), { rewrap: false }), /does not open with the root key ring/);
       assert.ok(lines.some((l) => l.includes('is now the data directory')));
     });
 
@@ -127,28 +133,28 @@ function rotationSuite(name: string, backend: Backend, skip?: string): void {
     });
 
     it('an interrupted rotation is finished by running it again with the new key, and concurrent writes are kept', async () => {
-      await assert.rejects(rotateRootKey({ db, key: oldKey, newKey, graceMs: 0, onStaged: async () => { throw new Error('killed'); } }), /killed/);
+      await assert.rejects(rotateRootKey({ db, trailDb, key: oldKey, newKey, graceMs: 0, onStaged: async () => { throw new Error('killed'); } }), /killed/);
       // A server (holding the new key through the ring) writes while the rotation runs.
       const server = await openSealer(db, newKey);
       const writer = (async () => {
         for (let seq = 2; seq < 60; seq++) {
           const sealed = server.seal('trail_checkpoints/events', Buffer.from(`${seq}\nh`));
-          await db.updateTable('trail_checkpoints').set({ seq, sealed }).where('name', '=', 'events').execute();
+          await trailDb.updateTable('trail_checkpoints').set({ seq, sealed }).where('name', '=', 'events').execute();
           await new Promise((r) => setImmediate(r));
         }
       })();
-      await assert.rejects(rotateRootKey({ db, key: newKey, newKey: randomBytes(32), graceMs: 0 }), /already staged/);
-      const report = await rotateRootKey({ db, key: newKey, graceMs: 0 });
+      await assert.rejects(rotateRootKey({ db, trailDb, key: newKey, newKey: randomBytes(32), graceMs: 0 }), /already staged/);
+      const report = await rotateRootKey({ db, trailDb, key: newKey, graceMs: 0 });
       await writer;
       assert.equal(report.to, rootKeyFingerprint(newKey));
-      const cp = await db.selectFrom('trail_checkpoints').selectAll().executeTakeFirstOrThrow();
+      const cp = await trailDb.selectFrom('trail_checkpoints').selectAll().executeTakeFirstOrThrow();
       assert.equal(new Sealer(newKey).open('trail_checkpoints/events', Buffer.from(cp.sealed)).toString(), `${cp.seq}\nh`);
       assert.equal(cp.seq, 59, 'the last concurrent write is the one kept');
     });
 
     it('refuses to retire the old key while a value does not open', async () => {
       await db.updateTable('access_keys').set({ secret_sealed: new Sealer(randomBytes(32)).seal('x', SECRET) }).where('access_key_id', '=', 'AKIATEST000000000007').execute();
-      await assert.rejects(rotateRootKey({ db, key: oldKey, newKey, graceMs: 0 }), /row AKIATEST000000000007 does not open/);
+      await assert.rejects(rotateRootKey({ db, trailDb, key: oldKey, newKey, graceMs: 0 }), /row AKIATEST000000000007 does not open/);
       // Nothing was retired: the old key still starts a server (and adopts the staged key).
       assert.equal((await openSealer(db, oldKey)).fingerprint, rootKeyFingerprint(newKey));
     });

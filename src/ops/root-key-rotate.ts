@@ -27,6 +27,8 @@ import { scanSealed, type EntryCounts } from './sealed-scan.js';
 
 export interface RotateOptions {
   db: Db;
+  /** The trail database (src/trail/database.ts): its sealed checkpoints are re-wrapped too. */
+  trailDb: Db;
   /** The key this process was started with (COFFER_ROOT_KEY, the passphrase, or root.key). */
   key: Buffer;
   /** The key to move to; may be omitted when resuming a staged rotation, or when `makeNewKey` is given. */
@@ -91,7 +93,7 @@ export async function rotateRootKey(opts: RotateOptions): Promise<RotateReport> 
   let passes = 0;
   for (;;) {
     passes++;
-    const report = await scanSealed(db, sealer, { rewrap: true });
+    const report = await scanSealed({ main: db, trail: opts.trailDb }, sealer, { rewrap: true });
     let pending = 0;
     for (const [name, counts] of report) {
       rewrapped[name] = (rewrapped[name] ?? 0) + counts.rewrapped;

@@ -33,6 +33,8 @@ export interface StoredSeal {
   encoding: SealedEncoding;
   /** Only rows whose columns equal these values hold this kind of sealed value. */
   where?: Record<string, string>;
+  /** 'trail': the table is in the trail database (src/trail/database.ts), not the main one. */
+  database?: 'trail';
 }
 
 /** Sealed values never stored: handed to clients as tokens, or kept by the key ring itself. */
@@ -99,7 +101,7 @@ export const SEALED_VALUES: readonly SealedValue[] = [
   },
   {
     kind: 'stored', aad: 'trail_checkpoints/{name}', table: 'trail_checkpoints', column: 'sealed',
-    keys: ['name'], encoding: { kind: 'binary' },
+    keys: ['name'], encoding: { kind: 'binary' }, database: 'trail',
   },
   {
     kind: 'token', aad: 'kms/grant-token',

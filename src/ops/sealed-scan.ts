@@ -96,17 +96,26 @@ function keyText(entry: StoredSeal, row: Row): string {
   return entry.keys.map((k) => String(row[k])).join('/');
 }
 
+/** The databases sealed values are kept in: the main one, and the trail's (the same Db on PostgreSQL). */
+export interface SealedDatabases {
+  main: Db;
+  trail: Db;
+}
+
 /**
  * One pass over every stored sealed value. `rewrap`: values not under the sealer's current key are
  * opened and sealed again under it; otherwise every value is only opened. Throws
  * {@link UnreadableSealError} on the first value the ring cannot open.
  */
-export async function scanSealed(db: Db, sealer: Sealer, opts: { rewrap: boolean }): Promise<Map<string, EntryCounts>> {
-  const any = db as unknown as AnyDb;
-  const tables = await existingTables(any);
+export async function scanSealed(databases: SealedDatabases, sealer: Sealer, opts: { rewrap: boolean }): Promise<Map<string, EntryCounts>> {
+  const tables = new Map<Db, Set<string>>();
   const report = new Map<string, EntryCounts>();
   for (const entry of SEALED_VALUES) {
-    if (entry.kind !== 'stored' || !tables.has(entry.table)) continue;
+    if (entry.kind !== 'stored') continue;
+    const db = entry.database === 'trail' ? databases.trail : databases.main;
+    if (!tables.has(db)) tables.set(db, await existingTables(db as unknown as AnyDb));
+    if (!tables.get(db)!.has(entry.table)) continue;
+    const any = db as unknown as AnyDb;
     const counts: EntryCounts = { opened: 0, rewrapped: 0, current: 0, conflicts: 0 };
     report.set(entryName(entry), counts);
     let after: Row | undefined;

@@ -70,10 +70,10 @@ describe('copying the tables between PostgreSQL and SQLite (cluster backup and r
       }
 
       await migrate(target);
-      const loaded = await sqliteToPostgres(file, targetUrl);
+      const loaded = await sqliteToPostgres([file], targetUrl);
       assert.deepEqual(loaded, copied);
       assert.deepEqual(await rowsOf(target), await rowsOf(source));
-      await assert.rejects(sqliteToPostgres(file, targetUrl), /the target database is not empty/);
+      await assert.rejects(sqliteToPostgres([file], targetUrl), /the target database is not empty/);
       assert.equal((await target.selectFrom('accounts').selectAll().execute()).length, 1, 'the refused load left nothing behind');
     } finally {
       await source.destroy();

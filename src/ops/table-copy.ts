@@ -97,17 +97,33 @@ export async function postgresToSqlite(url: string, file: string): Promise<Recor
 }
 
 /**
- * Inserts every row of the SQLite file `file` into PostgreSQL's `url` database, whose schema is
- * already migrated and whose Coffer tables are empty (checked here, in the same transaction):
- * all of it or, on any error, none. Rows counted per table.
+ * Inserts every row of the SQLite files `files` (a backup's `coffer.sqlite`, and its `trail.sqlite`
+ * when it has one) into PostgreSQL's `url` database, whose schema is already migrated and whose
+ * Coffer tables are empty (checked here, in the same transaction): all of it or, on any error,
+ * none. Rows counted per table.
  */
-export async function sqliteToPostgres(file: string, url: string): Promise<Record<string, number>> {
-  const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+export async function sqliteToPostgres(files: string[], url: string): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: url, types: pgTypes, options: '-c TimeZone=UTC' });
   await client.connect();
   const counts: Record<string, number> = {};
   try {
     await client.query('BEGIN');
+    for (const file of files) Object.assign(counts, await loadFile(file, client));
+    await client.query('COMMIT');
+    return counts;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/** One file's rows, inserted in the transaction `client` has open. */
+async function loadFile(file: string, client: pg.Client): Promise<Record<string, number>> {
+  const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  const counts: Record<string, number> = {};
+  try {
     const tables = tablesInOrder(sqlite);
     for (const table of tables) {
       const { rows } = await client.query(`SELECT 1 FROM ${quote(table.name)} LIMIT 1`);
@@ -132,13 +148,8 @@ export async function sqliteToPostgres(file: string, url: string): Promise<Recor
       await flush();
       counts[table.name] = n;
     }
-    await client.query('COMMIT');
     return counts;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
   } finally {
     sqlite.close();
-    await client.end();
   }
 }

@@ -9,6 +9,7 @@ import { migrate } from '../store/database.js';
 import { durabilityOf } from '../store/group-commit.js';
 import { openStores } from '../store/open.js';
 import { withClusterLock } from '../store/postgres/locks.js';
+import { prepareTrailDatabase } from '../trail/database.js';
 import { rootKeyFromKms } from './auto-unseal.js';
 import { Clock } from './clock.js';
 import { bootstrapIdentity, type RootCredentials } from './bootstrap.js';
@@ -40,6 +41,7 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   // first account are each created once.
   const { rootKey, root } = await withClusterLock(db, 'coffer:startup', async () => {
     await migrate(db);
+    await prepareTrailDatabase(db, stores.trail.db);
     const fromKms = await rootKeyFromKms(db, env);
     const rootKey = fromKms ? { key: fromKms, source: 'kms' } : await loadRootKey({ dataDir: config.dataDir, env });
     await checkRootKeyFingerprint(db, rootKey.key);
@@ -55,7 +57,7 @@ export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv =
   const clock = new Clock();
   // One set of quotas for the gateway and for the calls services make as the caller (S3 -> KMS).
   const limits = new RequestLimits(config.limits ?? limitsFrom({}));
-  const wiring = buildServices({ db, sealer, blobs, clock, config, log, calls: new InternalCalls(limits), leader: leadership });
+  const wiring = buildServices({ db, trail: stores.trail, sealer, blobs, clock, config, log, calls: new InternalCalls(limits), leader: leadership });
   wiring.background.push(new RootKeyWatcher(db, sealer, log));
   const { services } = wiring;
   const gateway = new Gateway({

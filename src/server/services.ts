@@ -8,6 +8,7 @@ import { buildIdentity } from '../services/iam/service.js';
 import { buildEc2 } from '../services/ec2/service.js';
 import type { BlobStore } from '../store/blobs.js';
 import type { Db } from '../store/database.js';
+import type { TrailDatabase } from '../trail/database.js';
 import type { CallRecorder } from '../trail/recorder.js';
 import type { Clock } from './clock.js';
 import type { ServerConfig } from './config.js';
@@ -19,6 +20,8 @@ import type { Logger } from './logger.js';
 /** What every service is built from: the store, the root key's sealer, service time. */
 export interface Runtime {
   db: Db;
+  /** The trail's event history (src/trail/database.ts): `db` itself on PostgreSQL. */
+  trail: TrailDatabase;
   sealer: Sealer;
   blobs: BlobStore;
   clock: Clock;

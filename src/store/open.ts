@@ -3,6 +3,8 @@
  *
  * - metadata: embedded SQLite in `<dataDir>/coffer.sqlite` (the default), or PostgreSQL when
  *   `--database postgres://...` / COFFER_DATABASE_URL is set;
+ * - the trail's event history: embedded, its own file `<dataDir>/trail.sqlite`; on PostgreSQL, the
+ *   same database (src/trail/database.ts);
  * - object bodies: files under `<dataDir>/blobs` (the default), or an S3-compatible store when
  *   `--blobs s3://bucket/prefix?endpoint=http://...&region=...&forcePathStyle=true` /
  *   COFFER_BLOBS_URL is set. Its credentials come from the standard AWS chain (AWS_ACCESS_KEY_ID /
@@ -18,6 +20,7 @@ import { FsBlobStore } from './fs/fs-blob-store.js';
 import { openPostgres } from './postgres/postgres.js';
 import { PostgresLeadership, soleLeader, type Leadership } from '../server/leader.js';
 import type { Logger } from '../server/logger.js';
+import { openTrailSqlite, type TrailDatabase } from '../trail/database.js';
 
 export interface StoreConfig {
   dataDir: string;
@@ -29,12 +32,14 @@ export interface StoreConfig {
 
 export interface Stores {
   db: Db;
+  /** The trail's event history: its own SQLite file, or `db` itself on PostgreSQL. */
+  trail: TrailDatabase;
   blobs: BlobStore;
   /** Who runs the cluster's background jobs. */
   leadership: Leadership;
   /** For the start-up log: where metadata and bodies live (no credentials). */
   describe: { database: string; blobs: string };
-  /** Releases leadership and closes the database. */
+  /** Releases leadership and closes the databases. */
   close(): Promise<void>;
 }
 
@@ -42,28 +47,38 @@ export interface Stores {
 export async function openStores(config: StoreConfig, log: Logger): Promise<Stores> {
   const database = config.database;
   let db: Db;
+  let trail: TrailDatabase;
   let leadership: Leadership = soleLeader;
   if (database !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(database)) throw new Error('--database must be a postgres:// URL (without it Coffer uses SQLite in the data directory)');
     db = await openPostgres(database);
+    trail = { db, location: { kind: 'postgres', url: database } };
     leadership = new PostgresLeadership(database, log);
   } else {
     db = await openSqlite(join(config.dataDir, 'coffer.sqlite'));
+    trail = await openTrailSqlite(config.dataDir).catch(async (err: unknown) => {
+      await db.destroy();
+      throw err;
+    });
   }
+  const destroy = async () => {
+    await db.destroy();
+    if (trail.db !== db) await trail.db.destroy();
+  };
   let opened: { blobs: BlobStore; describe: string };
   try {
     opened = await openBlobStore(config);
   } catch (err) {
-    await db.destroy();
+    await destroy();
     throw err;
   }
   const { blobs } = opened;
   return {
-    db, blobs, leadership,
+    db, trail, blobs, leadership,
     describe: { database: database !== undefined ? 'postgresql' : join(config.dataDir, 'coffer.sqlite'), blobs: opened.describe },
     async close() {
       await leadership.stop();
-      await db.destroy();
+      await destroy();
     },
   };
 }

@@ -38,7 +38,7 @@ describe('90-day retention of the event history', () => {
     sealer = new Sealer(randomBytes(32));
     store = new TrailStore(db, sealer);
     clock = new Clock();
-    retention = new TrailRetention({ db, sealer, clock, log: createLogger('silent') });
+    retention = new TrailRetention({ db, trailDb: db, sealer, clock, log: createLogger('silent') });
     // Events 1-3 on day 0, 4-5 on day 10.
     await store.append([1, 2, 3].map((n) => event(n, T0 + n * 1000)));
     await store.append([4, 5].map((n) => event(n, T0 + 10 * DAY + n * 1000)));

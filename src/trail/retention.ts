@@ -34,7 +34,10 @@ const CHUNK = 1000;
 const INTERVAL_MS = 3600 * 1000;
 
 export interface RetentionDeps {
+  /** Where trails keep their delivery position. */
   db: Db;
+  /** The event history (database.ts). */
+  trailDb: Db;
   sealer: Sealer;
   clock: Clock;
   log: Logger;
@@ -67,15 +70,19 @@ export class TrailRetention implements Background {
 
   /** Removes every expired, delivered event; resolves to how many. */
   async prune(): Promise<number> {
-    const { db, sealer, clock } = this.deps;
+    const { db, trailDb, sealer, clock } = this.deps;
     if (!(await (this.deps.leader ?? soleLeader).isLeader('trail-retention'))) return 0;
     const cutoff = trailTime(new Date(clock.now().getTime() - HISTORY_MS));
     let removed = 0;
     for (;;) {
-      const count = await db.transaction().execute(async (tx) => {
+      // Read before the history's transaction (another database on embedded): delivery only moves
+      // forward, and a trail starting to log starts at the head, so an older value keeps more.
+      const undelivered = await db.selectFrom('trails').select((eb) => eb.fn.min('delivered_seq').as('seq')).where('is_logging', '=', 1).executeTakeFirst();
+      // On embedded SQLite this write waits (on this thread) for an append in progress on the
+      // worker to commit: milliseconds, once an hour.
+      const count = await trailDb.transaction().execute(async (tx) => {
         // The appending lock: the chain's head (and the checkpoints) change one writer at a time.
         await lockInTransaction(tx, 'coffer:trail-chain');
-        const undelivered = await tx.selectFrom('trails').select((eb) => eb.fn.min('delivered_seq').as('seq')).where('is_logging', '=', 1).executeTakeFirst();
         const rows = await tx.selectFrom('trail_events').select(['seq', 'hash', 'event_time']).orderBy('seq').limit(CHUNK).execute();
         let last: { seq: number; hash: string } | undefined;
         for (const row of rows) {

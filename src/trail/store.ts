@@ -6,7 +6,7 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { Sealer } from '../crypto/root-key.js';
 import type { Database, Db } from '../store/database.js';
-import { withDeferredSync } from '../store/deferred-sync.js';
+import { durable } from '../store/group-commit.js';
 import { lockInTransaction } from '../store/postgres/locks.js';
 import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, sealHead } from './chain.js';
 import type { TrailEvent } from './event.js';
@@ -68,12 +68,19 @@ export class TrailStore {
   /**
    * Appends events to the chain in one transaction and seals the new head with it. Nodes sharing a
    * database append one at a time (a lock held until commit), so the chain stays one chain.
+   *
+   * `resent`: the batch may have been appended already (its first attempt's outcome is unknown,
+   * see append-thread.ts); events whose eventID the chain holds are then left out. Event IDs are
+   * unique (random UUIDs, a unique column), and a batch is one transaction, so this appends
+   * exactly what the first attempt did not.
    */
-  async append(events: TrailEvent[]): Promise<void> {
+  async append(events: TrailEvent[], options: { resent?: boolean } = {}): Promise<void> {
     if (events.length === 0) return;
-    // Off the request path already; the commit's fsync is kept off the event loop too (deferred-sync.ts).
-    await withDeferredSync(this.db, (db) => db.transaction().execute(async (tx) => {
+    // Runs on the append worker's thread (append-worker.ts): nothing waits on its event loop.
+    await this.db.transaction().execute(async (tx) => {
       await lockInTransaction(tx, 'coffer:trail-chain');
+      if (options.resent) events = await this.unrecorded(tx, events);
+      if (events.length === 0) return;
       // Retention may have removed every event: the chain then goes on from the sealed head.
       const head = await tx.selectFrom('trail_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
         ?? await tx.selectFrom('trail_checkpoints').select(['seq', 'hash']).where('name', '=', EVENTS_CHECKPOINT).executeTakeFirst();
@@ -105,7 +112,19 @@ export class TrailStore {
         .values({ name: EVENTS_CHECKPOINT, seq, hash: prev, sealed })
         .onConflict((oc) => oc.column('name').doUpdateSet({ seq, hash: prev, sealed }))
         .execute();
-    }));
+    });
+    // Acknowledged only once on disk (embedded SQLite commits through group commit).
+    await durable(this.db);
+  }
+
+  /** The events of `events` whose eventID is not in the chain. */
+  private async unrecorded(tx: Kysely<Database>, events: TrailEvent[]): Promise<TrailEvent[]> {
+    const recorded = new Set<string>();
+    for (let k = 0; k < events.length; k += INSERT_CHUNK) {
+      const ids = events.slice(k, k + INSERT_CHUNK).map((e) => e.index.eventId);
+      for (const row of await tx.selectFrom('trail_events').select('event_id').where('event_id', 'in', ids).execute()) recorded.add(row.event_id);
+    }
+    return events.filter((e) => !recorded.has(e.index.eventId));
   }
 
   /** The newest seq (0 when the history is empty). */

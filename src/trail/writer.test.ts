@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
+import { sql } from 'kysely';
 import { Sealer } from '../crypto/root-key.js';
 import { createLogger } from '../server/logger.js';
 import type { Principal } from '../server/context.js';
-import { openSqlite, type Db } from '../store/database.js';
-import { up as trailSchema } from '../store/migrations/0005-trail.js';
+import type { Db } from '../store/database.js';
+import { AppendThread, type FromWorker } from './append-thread.js';
+import { migrateTrailDatabase, openTrailSqlite, type TrailDatabase } from './database.js';
 import type { CallRecord } from './recorder.js';
-import { TrailStore } from './store.js';
 import { verifyChain } from './verify.js';
 import { TrailWriter, type TrailDirectory } from './writer.js';
 
@@ -30,21 +35,34 @@ const directory: TrailDirectory = {
   },
 };
 
-describe('TrailWriter: batched, ordered, flushed on stop', () => {
+/** What the tests reach inside an AppendThread: its worker, and where its answers arrive. */
+interface ThreadInsides {
+  worker: Worker | undefined;
+  answered(message: FromWorker): void;
+}
+
+describe('TrailWriter: batched, ordered, flushed on stop, appended on the worker thread', () => {
+  let dir: string;
+  let trail: TrailDatabase;
   let db: Db;
-  let store: TrailStore;
+  let sealer: Sealer;
   let writer: TrailWriter;
   const log = createLogger('silent');
+  const thread = () => new AppendThread(trail.location, sealer, log);
 
   beforeEach(async () => {
-    db = await openSqlite(':memory:');
-    await trailSchema(db);
-    store = new TrailStore(db, new Sealer(randomBytes(32)));
-    writer = new TrailWriter(store, directory, log, { flushMs: 60_000, maxBatch: 4 });
+    dir = await mkdtemp(join(tmpdir(), 'coffer-trail-writer-'));
+    trail = await openTrailSqlite(dir);
+    await migrateTrailDatabase(trail.db);
+    // This connection reads what the worker's own connection writes.
+    db = trail.db;
+    sealer = new Sealer(randomBytes(32));
+    writer = new TrailWriter(thread(), directory, log, { flushMs: 60_000, maxBatch: 4 });
   });
   afterEach(async () => {
     await writer.stop();
     await db.destroy();
+    await rm(dir, { recursive: true, force: true });
   });
 
   const names = async () => (await db.selectFrom('trail_events').select(['seq', 'event_name']).orderBy('seq').execute()).map((r) => r.event_name);
@@ -68,7 +86,7 @@ describe('TrailWriter: batched, ordered, flushed on stop', () => {
     for (let i = 0; i < 10; i++) writer.record(call({ operation: `Op${i}` }));
     await writer.stop();
     assert.equal((await names()).length, 10);
-    assert.deepEqual((await verifyChain(db)).problems, []);
+    assert.deepEqual((await verifyChain(db, sealer)).problems, []);
   });
 
   it('a failed signature is logged for the key owner; an unknown key or bucket makes no event', async () => {
@@ -86,20 +104,55 @@ describe('TrailWriter: batched, ordered, flushed on stop', () => {
   });
 
   it('events survive a store that refuses writes for a while', async () => {
-    const failing = new TrailStore(db, new Sealer(randomBytes(32)));
-    let refuse = true;
-    const append = failing.append.bind(failing);
-    failing.append = async (events) => {
-      if (refuse) throw new Error('disk full');
-      return append(events);
-    };
-    const w = new TrailWriter(failing, directory, log, { flushMs: 60_000 });
+    const w = new TrailWriter(thread(), directory, log, { flushMs: 60_000 });
+    // The worker's transaction fails while the checkpoint table is missing.
+    await sql`alter table trail_checkpoints rename to away`.execute(db);
     w.record(call({ operation: 'First' }));
     await w.flush();
     assert.deepEqual(await names(), []);
-    refuse = false;
+    await sql`alter table away rename to trail_checkpoints`.execute(db);
     w.record(call({ operation: 'Second' }));
     await w.stop();
     assert.deepEqual(await names(), ['First', 'Second']);
+    assert.deepEqual((await verifyChain(db, sealer)).problems, []);
+  });
+
+  it('a worker that dies is replaced; a batch it committed without acknowledging is not appended twice', async () => {
+    const appender = thread();
+    const insides = appender as unknown as ThreadInsides;
+    const w = new TrailWriter(appender, directory, log, { flushMs: 60_000 });
+    w.record(call({ operation: 'Before' }));
+    await w.flush();
+    const first = insides.worker!;
+    // The next batch commits, but its acknowledgement is lost with the worker that sent it.
+    const answered = insides.answered.bind(appender);
+    const lost = new Promise<void>((resolve) => {
+      insides.answered = () => {
+        insides.answered = answered;
+        void first.terminate().then(() => resolve());
+      };
+    });
+    w.record(call({ operation: 'Committed' }));
+    w.record(call({ operation: 'AlsoCommitted' }));
+    await w.flush();
+    await lost;
+    assert.deepEqual(await names(), ['Before', 'Committed', 'AlsoCommitted'], 'the worker committed before it died');
+    // The writer kept the batch; sent again (to a new worker) it adds nothing, and later events follow.
+    w.record(call({ operation: 'After' }));
+    await w.stop();
+    assert.notEqual(insides.worker, first);
+    assert.deepEqual(await names(), ['Before', 'Committed', 'AlsoCommitted', 'After']);
+    assert.deepEqual((await verifyChain(db, sealer)).problems, []);
+  });
+
+  it('the worker seals with a root key the main Sealer adopts (rotation)', async () => {
+    writer.record(call({ operation: 'Old' }));
+    await writer.flush();
+    const next = randomBytes(32);
+    sealer.adopt(next);
+    writer.record(call({ operation: 'New' }));
+    await writer.flush();
+    const checkpoint = await db.selectFrom('trail_checkpoints').selectAll().where('name', '=', 'events').executeTakeFirstOrThrow();
+    assert.equal(new Sealer(next).open('trail_checkpoints/events', Buffer.from(checkpoint.sealed)).toString(), `2\n${checkpoint.hash}`);
   });
 });

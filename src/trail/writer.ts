@@ -3,12 +3,15 @@
  * input or output outlives the request) and appends the queue to the store in batches, off the
  * request path: every `flushMs`, or as soon as `maxBatch` events wait. `stop()` writes whatever is
  * queued, so a clean shutdown loses no event of an answered request.
+ *
+ * The appending itself (hash chain, SQL, commit) runs on the append worker's thread
+ * (append-thread.ts): this thread's share of an event is building it and one postMessage a batch.
  */
 import type { Logger } from '../server/logger.js';
 import type { Principal } from '../server/context.js';
 import { draftEvent, finishEvent, type EventDraft, type TrailEvent } from './event.js';
 import type { CallRecord, CallRecorder } from './recorder.js';
-import type { TrailStore } from './store.js';
+import type { AppendThread } from './append-thread.js';
 
 /** Who stands behind an access key, and who owns a bucket: for events whose caller is not known yet. */
 export interface TrailDirectory {
@@ -45,7 +48,7 @@ export class TrailWriter implements CallRecorder {
   private readonly maxQueue: number;
 
   constructor(
-    private readonly store: TrailStore,
+    private readonly appender: AppendThread,
     private readonly directory: TrailDirectory,
     private readonly log: Logger,
     options: TrailWriterOptions = {},
@@ -90,6 +93,7 @@ export class TrailWriter implements CallRecorder {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.flush();
+    await this.appender.stop();
   }
 
   private async drain(): Promise<void> {
@@ -98,9 +102,10 @@ export class TrailWriter implements CallRecorder {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        await this.store.append(await this.complete(batch));
+        await this.appender.append(await this.complete(batch));
       } catch (err) {
-        // Keep the events and try again later; the chain is untouched by a failed transaction.
+        // Keep the events and try again later: the chain is untouched by a failed transaction, and
+        // a batch a dead worker may have committed is not appended twice (append-thread.ts).
         this.queue.unshift(...batch);
         this.log.error({ err, events: batch.length }, 'trail: writing events failed; will retry');
         if (!this.stopped) this.timer ??= setTimeout(() => void this.flush(), Math.max(this.flushMs, 1000));

@@ -7,6 +7,7 @@ import type { Clock } from '../../server/clock.js';
 import type { ServiceBinding } from '../../server/gateway.js';
 import type { Background, Runtime } from '../../server/services.js';
 import type { CallRecorder } from '../../trail/recorder.js';
+import { AppendThread } from '../../trail/append-thread.js';
 import { TrailDelivery } from '../../trail/delivery.js';
 import { TrailRetention } from '../../trail/retention.js';
 import { trailSettings } from '../../trail/settings.js';
@@ -51,8 +52,9 @@ export interface CloudTrailService {
  */
 export function buildCloudTrail(rt: Runtime, options: { s3?: ServiceBinding | (() => ServiceBinding); kms?: ServiceBinding | (() => ServiceBinding) } = {}): CloudTrailService {
   const settings = trailSettings(process.env);
-  const events = new TrailStore(rt.db, rt.sealer);
-  const writer = new TrailWriter(events, trailDirectory(rt.db), rt.log, { flushMs: settings.flushMs });
+  const events = new TrailStore(rt.trail.db, rt.sealer);
+  const appender = new AppendThread(rt.trail.location, rt.sealer, rt.log);
+  const writer = new TrailWriter(appender, trailDirectory(rt.db), rt.log, { flushMs: settings.flushMs });
   const keys = new SigningKeys(rt.db, rt.sealer, rt.clock);
   const binding = options.s3;
   const s3 = binding && new S3TrailBuckets(typeof binding === 'function' ? binding : () => binding, rt.clock);
@@ -60,7 +62,7 @@ export function buildCloudTrail(rt: Runtime, options: { s3?: ServiceBinding | ((
   const kmsKeys = kmsBinding && new KmsTrailKeys(typeof kmsBinding === 'function' ? kmsBinding : () => kmsBinding, rt.clock);
   const deps: CloudTrailDeps = { db: rt.db, clock: rt.clock, events, flush: () => writer.flush(), keys, buckets: s3, kmsKeys };
   // Retention after the recorder, so a clock advance writes pending events before it prunes.
-  const background: Background[] = [writer, new TrailRetention({ db: rt.db, sealer: rt.sealer, clock: rt.clock, log: rt.log, leader: rt.leader })];
+  const background: Background[] = [writer, new TrailRetention({ db: rt.db, trailDb: rt.trail.db, sealer: rt.sealer, clock: rt.clock, log: rt.log, leader: rt.leader })];
   if (s3) background.push(new TrailDelivery({ db: rt.db, events, keys, sink: s3, clock: rt.clock, log: rt.log, settings, leader: rt.leader }));
   return {
     binding: { provider: new CloudTrailProvider(deps), actions: cloudtrailActions },

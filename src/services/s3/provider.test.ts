@@ -72,7 +72,7 @@ describe('S3 provider over the embedded store', () => {
     await db.insertInto('accounts').values({ id: ACCOUNT, name: 't', canonical_user_id: 'c'.repeat(64), created_at: new Date().toISOString() }).execute();
     deps = s3Deps({
       db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(),
-      config: {} as never, log: pino({ level: 'silent' }), calls: new InternalCalls(),
+      trail: {} as never, config: {} as never, log: pino({ level: 'silent' }), calls: new InternalCalls(),
     }, {} as never);
     s3 = new S3Provider(deps);
     await s3.createBucket(c, { Bucket: 'unit-bucket' });
@@ -211,7 +211,7 @@ describe('S3 provider over the embedded store', () => {
     await db.deleteFrom('s3_object_blobs').where('object_id', '=', version.id).execute();
     await db.insertInto('s3_blob_garbage').values({ blob_id: blob!.blobId, created_at: new Date().toISOString() }).execute();
     const { buildS3 } = await import('./service.js');
-    const job = buildS3({ db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(), config: {} as never, log: pino({ level: 'silent' }), calls: new InternalCalls() }, {} as never).background[0]!;
+    const job = buildS3({ db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(), trail: {} as never, config: {} as never, log: pino({ level: 'silent' }), calls: new InternalCalls() }, {} as never).background[0]!;
     await job.runOnce();
     await job.stop();
     assert.equal((await blobFiles()).some((f) => f.endsWith(blob!.blobId)), false);

@@ -17,48 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // One transaction: the migrator already opens one where DDL is transactional (PostgreSQL).
   const atomically = (fn: (tx: Kysely<any>) => Promise<void>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
   await atomically(async (tx) => {
-    // One row per event, in chain order. The indexed columns repeat facts of event_json (which
-    // alone is hashed); `coffer trail verify` checks they still agree.
-    await tx.schema
-      .createTable('trail_events')
-      .addColumn('seq', 'integer', (c) => c.primaryKey())
-      .addColumn('event_id', 'text', (c) => c.notNull().unique())
-      .addColumn('event_time', 'text', (c) => c.notNull())
-      .addColumn('account_id', 'text', (c) => c.notNull())
-      .addColumn('region', 'text', (c) => c.notNull())
-      .addColumn('event_name', 'text', (c) => c.notNull())
-      .addColumn('event_source', 'text', (c) => c.notNull())
-      .addColumn('read_only', 'integer', (c) => c.notNull())
-      .addColumn('category', 'text', (c) => c.notNull())
-      .addColumn('username', 'text')
-      .addColumn('access_key_id', 'text')
-      .addColumn('event_json', 'text', (c) => c.notNull())
-      .addColumn('prev_hash', 'text', (c) => c.notNull())
-      .addColumn('hash', 'text', (c) => c.notNull())
-      .execute();
-    // LookupEvents: newest first within an account and region.
-    await tx.schema.createIndex('trail_events_by_time').on('trail_events').columns(['account_id', 'region', 'event_time']).execute();
-
-    await tx.schema
-      .createTable('trail_event_resources')
-      .addColumn('seq', 'integer', (c) => c.notNull())
-      .addColumn('resource_arn', 'text', (c) => c.notNull())
-      .addColumn('resource_type', 'text')
-      .addColumn('resource_name', 'text', (c) => c.notNull())
-      .addPrimaryKeyConstraint('trail_event_resources_pk', ['seq', 'resource_arn'])
-      .execute();
-    await tx.schema.createIndex('trail_event_resources_by_name').on('trail_event_resources').column('resource_name').execute();
-    await tx.schema.createIndex('trail_event_resources_by_type').on('trail_event_resources').column('resource_type').execute();
-
-    // The chain's head, sealed by the root key: truncating the table or rewriting the whole
-    // chain is detected, since nobody without the root key can seal a new head.
-    await tx.schema
-      .createTable('trail_checkpoints')
-      .addColumn('name', 'text', (c) => c.primaryKey())
-      .addColumn('seq', 'integer', (c) => c.notNull())
-      .addColumn('hash', 'text', (c) => c.notNull())
-      .addColumn('sealed', binary(tx), (c) => c.notNull())
-      .execute();
+    await createEventHistory(tx);
 
     await tx.schema
       .createTable('trails')
@@ -142,4 +101,54 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute();
     await tx.schema.createIndex('trail_signing_keys_by_region').on('trail_signing_keys').columns(['region', 'valid_from']).execute();
   });
+}
+
+/**
+ * The event history: the hash chain's rows, their resources and the sealed checkpoints. Created
+ * here in the main database (where PostgreSQL keeps them); embedded servers keep them in their own
+ * file since, created by the trail database's migration (src/trail/database.ts).
+ */
+export async function createEventHistory(tx: Kysely<any>): Promise<void> {
+  // One row per event, in chain order. The indexed columns repeat facts of event_json (which
+  // alone is hashed); `coffer trail verify` checks they still agree.
+  await tx.schema
+    .createTable('trail_events')
+    .addColumn('seq', 'integer', (c) => c.primaryKey())
+    .addColumn('event_id', 'text', (c) => c.notNull().unique())
+    .addColumn('event_time', 'text', (c) => c.notNull())
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('region', 'text', (c) => c.notNull())
+    .addColumn('event_name', 'text', (c) => c.notNull())
+    .addColumn('event_source', 'text', (c) => c.notNull())
+    .addColumn('read_only', 'integer', (c) => c.notNull())
+    .addColumn('category', 'text', (c) => c.notNull())
+    .addColumn('username', 'text')
+    .addColumn('access_key_id', 'text')
+    .addColumn('event_json', 'text', (c) => c.notNull())
+    .addColumn('prev_hash', 'text', (c) => c.notNull())
+    .addColumn('hash', 'text', (c) => c.notNull())
+    .execute();
+  // LookupEvents: newest first within an account and region.
+  await tx.schema.createIndex('trail_events_by_time').on('trail_events').columns(['account_id', 'region', 'event_time']).execute();
+
+  await tx.schema
+    .createTable('trail_event_resources')
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('resource_arn', 'text', (c) => c.notNull())
+    .addColumn('resource_type', 'text')
+    .addColumn('resource_name', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('trail_event_resources_pk', ['seq', 'resource_arn'])
+    .execute();
+  await tx.schema.createIndex('trail_event_resources_by_name').on('trail_event_resources').column('resource_name').execute();
+  await tx.schema.createIndex('trail_event_resources_by_type').on('trail_event_resources').column('resource_type').execute();
+
+  // The chain's head, sealed by the root key: truncating the table or rewriting the whole
+  // chain is detected, since nobody without the root key can seal a new head.
+  await tx.schema
+    .createTable('trail_checkpoints')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('hash', 'text', (c) => c.notNull())
+    .addColumn('sealed', binary(tx), (c) => c.notNull())
+    .execute();
 }
