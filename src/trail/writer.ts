@@ -99,8 +99,12 @@ export class TrailWriter implements CallRecorder {
   private async drain(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+    // Only what is queued now: events recorded while a batch is appended wait for the timer or a
+    // full batch, instead of following at once in batches of a few (each a message to the worker
+    // and a transaction of its own).
+    for (let left = this.queue.length; left > 0 && this.queue.length > 0;) {
+      const batch = this.queue.splice(0, Math.min(this.maxBatch, left));
+      left -= batch.length;
       try {
         await this.appender.append(await this.complete(batch));
       } catch (err) {
