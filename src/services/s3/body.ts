@@ -36,7 +36,10 @@ export interface BlobRef {
   size: number;
 }
 
-/** A small body kept in the database: its encrypted bytes (the object stream a blob would hold). */
+/**
+ * A small body kept in the database: its encrypted bytes (the object stream a blob would hold).
+ * Always a whole single-PUT body, so `seq` is 1.
+ */
 export interface InlineRef {
   seq: number;
   sealed: Buffer;
