@@ -69,6 +69,10 @@ describe('secrets scan: logs, trail and data directory', () => {
     secrets.push(kmsBody.slice(0, 40));
     await c.s3.send(new PutObjectCommand({ Bucket: fixture.bucket, Key: 'sse-kms', Body: kmsBody, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key }));
     assert.equal(await (await c.s3.send(new GetObjectCommand({ Bucket: fixture.bucket, Key: 'sse-kms' }))).Body!.transformToString(), kmsBody);
+    // The bodies above are small, kept in the database; this one is large enough for a blob file.
+    const blobBody = `blob-secret-${randomBytes(8).toString('hex')}`.repeat(3000);
+    secrets.push(blobBody.slice(0, 40));
+    await c.s3.send(new PutObjectCommand({ Bucket: fixture.bucket, Key: 'large', Body: blobBody }));
     for (let i = 0; i < 3; i++) {
       const dk = await c.kms.send(new GenerateDataKeyCommand({ KeyId: key, NumberOfBytes: 32 }));
       secrets.push(Buffer.from(dk.Plaintext!).toString('base64'));
@@ -124,7 +128,10 @@ describe('secrets scan: logs, trail and data directory', () => {
     await server.stop(); // flush the WAL and the trail queue into the files
     const hits: string[] = [];
     const files = (await walk(dataDir)).filter((f) => !f.dir);
-    assert.ok(files.length > 10, `only ${files.length} files`);
+    // The scan reads where the secrets' ciphertexts are: the database (small bodies inline among
+    // them) and the blob files (every large body).
+    assert.ok(files.some((f) => f.path === join(dataDir, 'coffer.sqlite')), 'the database was not scanned');
+    assert.ok(files.filter((f) => f.path.startsWith(join(dataDir, 'blobs', ''))).length >= 1, 'no blob file was scanned');
     // The scan finds what it looks for: a base64 secret written as its bytes, or as hex.
     const probe = randomBytes(24).toString('base64');
     assert.ok(forms(probe).some((f) => Buffer.concat([randomBytes(9), Buffer.from(probe, 'base64'), randomBytes(9)]).includes(f)));

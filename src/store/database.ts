@@ -29,12 +29,13 @@ import * as trail from './migrations/0005-trail.js';
 import * as ec2 from './migrations/0006-ec2.js';
 import * as kmsB from './migrations/0007-kms-b.js';
 import * as s3Multipart from './migrations/0008-s3-multipart.js';
+import * as s3Inline from './migrations/0009-s3-inline-bodies.js';
 import type { IamTables } from '../services/iam/tables.js';
 import type { TrailTables } from '../trail/tables.js';
 import type { Ec2Tables } from '../services/ec2/tables.js';
 import type { KmsAliasesTable, KmsGrantsTable, KmsKeyMaterialsTable, KmsKeysTable, KmsTagsTable } from '../services/kms/tables.js';
 import type { S3MultipartTables } from '../services/s3/upload-tables.js';
-import type { S3BlobGarbageTable, S3BucketConfigsTable, S3BucketsTable, S3ObjectBlobsTable, S3ObjectsTable } from '../services/s3/tables.js';
+import type { S3BlobGarbageTable, S3BucketConfigsTable, S3BucketsTable, S3ObjectBlobsTable, S3ObjectInlineTable, S3ObjectsTable } from '../services/s3/tables.js';
 
 /** ISO-8601 UTC timestamp with milliseconds, as `new Date().toISOString()` writes it. */
 export type Timestamp = string;
@@ -87,6 +88,7 @@ export interface Database extends IamTables, TrailTables, Ec2Tables, S3Multipart
   s3_bucket_configs: S3BucketConfigsTable;
   s3_objects: S3ObjectsTable;
   s3_object_blobs: S3ObjectBlobsTable;
+  s3_object_inline: S3ObjectInlineTable;
   s3_blob_garbage: S3BlobGarbageTable;
 }
 
@@ -150,6 +152,7 @@ const migrations: Record<string, Migration> = {
   '0006-ec2': ec2,
   '0007-kms-b': kmsB,
   '0008-s3-multipart': s3Multipart,
+  '0009-s3-inline-bodies': s3Inline,
 };
 
 /**

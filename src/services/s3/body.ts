@@ -1,18 +1,33 @@
 /**
- * Object bodies on their way to and from the blob store: every byte passes through the at-rest
- * encryption of crypto/object-stream.ts, and the digests S3 reports (MD5 for the ETag, the flexible
- * checksum) are computed on the plaintext as it streams. Nothing holds a whole body in memory.
+ * Object bodies on their way to and from storage: every byte passes through the at-rest encryption
+ * of crypto/object-stream.ts, and the digests S3 reports (MD5 for the ETag, the flexible checksum)
+ * are computed on the plaintext as it streams. Nothing holds a large body in memory.
+ *
+ * A body goes to the blob store unless it is known to be small before it is read (at most
+ * {@link INLINE_MAX_BYTES}, declared up front): then its encrypted bytes, the very stream a blob
+ * would hold, are kept in memory and committed in the database row beside the version's
+ * (`s3_object_inline`). A blob costs a file, its fsync and its directory's fsync per PUT, which
+ * bound small PUTs to a few hundred a second; a row rides on the commit the version needs anyway,
+ * whose WAL sync is shared by every concurrent writer (store/group-commit.ts).
  */
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { ChecksumAlgorithm } from '../../auth/checksums.js';
 import { SealError } from '../../crypto/root-key.js';
-import { createEncryptStream, decryptRange, ObjectStreamError } from '../../crypto/object-stream.js';
+import { createEncryptStream, decryptRange, encryptedSize, ObjectStreamError, SEGMENT_SIZE, type StoredRangeReader } from '../../crypto/object-stream.js';
 import { AwsError } from '../../errors.js';
 import { NoSuchBlobError, type BlobStore } from '../../store/blobs.js';
 import type { Logger } from '../../server/logger.js';
 import { bodyDigests, type DigestResult } from './digests.js';
 import { corruptBody, entityTooLarge } from './errors.js';
+
+/**
+ * The largest body kept in the database: one segment of the object stream (64 KiB of plaintext,
+ * 64 KiB + 36 bytes stored). A range of it decrypts that one segment whatever the layout, and a
+ * row of that size is still cheap to write and to read whole; larger bodies gain nothing from
+ * skipping a file's fsync that their own bytes do not already cost.
+ */
+export const INLINE_MAX_BYTES = SEGMENT_SIZE;
 
 /** One blob of a body: its place (1-based; the part number of a multipart object) and plaintext size. */
 export interface BlobRef {
@@ -21,9 +36,30 @@ export interface BlobRef {
   size: number;
 }
 
-export interface WrittenBlob {
-  blobId: string;
+/**
+ * A small body kept in the database: its encrypted bytes (the object stream a blob would hold).
+ * Always a whole single-PUT body, so `seq` is 1.
+ */
+export interface InlineRef {
+  seq: number;
+  sealed: Buffer;
   size: number;
+}
+
+/** One piece of a body, wherever its encrypted bytes are kept. */
+export type BodyPart = BlobRef | InlineRef;
+
+export function isInline(part: BodyPart): part is InlineRef {
+  return 'sealed' in part;
+}
+
+/** The blob ids among `parts` (what to delete when a write that made them fails). */
+export function blobIdsOf(parts: BodyPart[]): string[] {
+  return parts.flatMap((p) => (isInline(p) ? [] : [p.blobId]));
+}
+
+export interface Written<P extends BodyPart> {
+  part: P;
   /** Absent when the write said it needs none. */
   md5?: Buffer;
   checksum: { algorithm: ChecksumAlgorithm; value: string };
@@ -38,6 +74,11 @@ export interface WriteOptions {
   md5?: boolean;
   /** The body's declared size, if known (large bodies are hashed off the request's thread). */
   sizeHint?: number;
+  /**
+   * Whether a body declared at most INLINE_MAX_BYTES may be kept in memory for the database
+   * (a whole single-PUT object's body; parts of a multipart upload stay blobs).
+   */
+  inline?: boolean;
 }
 
 /** The connection closed before the body ended (node:http's abort, a stream closed early). */
@@ -59,12 +100,16 @@ export class BodyStore {
   constructor(private readonly blobs: BlobStore, private readonly log: Logger) {}
 
   /**
-   * Streams `source` through the digests and the encryption into a new blob. Rejects (and leaves
-   * no blob behind) if the source fails (a signature or checksum check, a dropped connection) or
-   * grows past `maxBytes` (EntityTooLarge).
+   * Streams `source` through the digests and the encryption into a new blob, or into memory when
+   * `opts.inline` and the body is declared small. Rejects (and leaves no blob behind) if the source
+   * fails (a signature or checksum check, a dropped connection) or grows past `maxBytes`
+   * (EntityTooLarge).
    */
-  async write(source: Readable | Buffer, key: Buffer, opts: WriteOptions): Promise<WrittenBlob> {
-    const digests = bodyDigests({ md5: opts.md5 ?? true, algorithm: opts.algorithm, sizeHint: Buffer.isBuffer(source) ? source.length : opts.sizeHint });
+  write(source: Readable | Buffer, key: Buffer, opts: WriteOptions & { inline: true }): Promise<Written<BodyPart>>;
+  write(source: Readable | Buffer, key: Buffer, opts: WriteOptions & { inline?: false }): Promise<Written<BlobRef>>;
+  async write(source: Readable | Buffer, key: Buffer, opts: WriteOptions): Promise<Written<BodyPart>> {
+    const declared = Buffer.isBuffer(source) ? source.length : opts.sizeHint;
+    const digests = bodyDigests({ md5: opts.md5 ?? true, algorithm: opts.algorithm, sizeHint: declared });
     let size = 0;
     const meter = new Transform({
       highWaterMark: 256 << 10,
@@ -84,9 +129,10 @@ export class BodyStore {
     const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
     // Errors anywhere destroy every stage; the blob store sees the error and removes its temp file.
     const encrypted = pipeline(input, meter, createEncryptStream(key, blobContext(opts.seq)), () => undefined);
-    let id: string;
+    const inline = opts.inline === true && declared !== undefined && declared <= INLINE_MAX_BYTES;
+    let stored: { blobId: string } | { sealed: Buffer };
     try {
-      ({ id } = await this.blobs.put(encrypted));
+      stored = inline ? { sealed: await collect(encrypted, encryptedSize(declared)) } : { blobId: (await this.blobs.put(encrypted)).id };
     } catch (err) {
       digests.discard();
       // A client that went away mid-body is the client's failure, not the server's.
@@ -97,10 +143,10 @@ export class BodyStore {
     try {
       result = await digests.result();
     } catch (err) {
-      await this.blobs.delete(id).catch(() => undefined);
+      if ('blobId' in stored) await this.blobs.delete(stored.blobId).catch(() => undefined);
       throw err;
     }
-    return { blobId: id, size, md5: result.md5, checksum: { algorithm: opts.algorithm, value: result.checksum } };
+    return { part: { seq: opts.seq, size, ...stored }, md5: result.md5, checksum: { algorithm: opts.algorithm, value: result.checksum } };
   }
 
   /**
@@ -109,7 +155,7 @@ export class BodyStore {
    * start is answered with an error instead of a truncated response. Rejects with NoSuchBlobError
    * when a blob was deleted after its version was read (a concurrent overwrite).
    */
-  async read(parts: BlobRef[], key: Buffer, range?: { start: number; end: number }): Promise<Readable> {
+  async read(parts: BodyPart[], key: Buffer, range?: { start: number; end: number }): Promise<Readable> {
     const total = parts.reduce((n, p) => n + p.size, 0);
     const start = range?.start ?? 0;
     const end = range?.end ?? total - 1;
@@ -152,7 +198,7 @@ export class BodyStore {
     return deleted;
   }
 
-  private async *plaintext(parts: BlobRef[], key: Buffer, start: number, end: number): AsyncGenerator<Buffer> {
+  private async *plaintext(parts: BodyPart[], key: Buffer, start: number, end: number): AsyncGenerator<Buffer> {
     let offset = 0;
     for (const part of parts) {
       const partStart = offset;
@@ -162,7 +208,7 @@ export class BodyStore {
       if (!empty && (partStart + part.size <= start || partStart > end)) continue;
       const from = empty ? 0 : Math.max(start, partStart) - partStart;
       const to = empty ? -1 : Math.min(end, offset - 1) - partStart;
-      const read = (s: number, e: number) => this.blobs.get(part.blobId, { start: s, end: e });
+      const read = isInline(part) ? inlineReader(part.sealed) : (s: number, e: number) => this.blobs.get(part.blobId, { start: s, end: e });
       yield* decryptRange(read, key, part.size, from, to, blobContext(part.seq));
     }
   }
@@ -176,4 +222,31 @@ export class BodyStore {
     }
     return err;
   }
+}
+
+/**
+ * The encrypted stream of a body declared `expected` bytes long (encrypted), gathered in memory.
+ * The HTTP layer and the aws-chunked decoder already end a body at its declared length; a stream
+ * longer still is refused here, so memory stays bounded by the declaration whatever arrives.
+ */
+async function collect(encrypted: Readable, expected: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of encrypted as AsyncIterable<Buffer>) {
+    length += chunk.length;
+    if (length > expected) {
+      encrypted.destroy();
+      throw new AwsError('IncompleteBody', 'The request body is longer than its declared length', { status: 400 });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, length);
+}
+
+/** Reads a range of an inline body as the blob store reads a blob's (RangeError outside it). */
+function inlineReader(sealed: Buffer): StoredRangeReader {
+  return async (start, end) => {
+    if (!(start >= 0 && start <= end && end < sealed.length)) throw new RangeError(`range ${start}-${end} is outside a ${sealed.length}-byte body`);
+    return Readable.from([sealed.subarray(start, end + 1)]);
+  };
 }

@@ -3,12 +3,15 @@
  * visible or removes one is a single transaction, read-check-write: the versioning state, the
  * write's preconditions and the bucket's existence are read inside it, so concurrent writers
  * serialize and a reader sees either the old version or the new one, never a mix. Blobs a
- * transaction stops referencing are queued in `s3_blob_garbage` by that same transaction.
+ * transaction stops referencing are queued in `s3_blob_garbage` by that same transaction; a small
+ * body kept in `s3_object_inline` is written and removed by the transaction that writes or removes
+ * its version, and never queued.
  */
 import type { Tag } from '../../generated/s3/shapes.js';
 import type { Db } from '../../store/database.js';
 import type { Acl } from './acl.js';
-import type { BlobRef } from './body.js';
+import { isInline, type BlobRef, type BodyPart } from './body.js';
+import { NoSuchBlobError } from '../../store/blobs.js';
 import type { Versioning } from './bucket-store.js';
 import type { StoredChecksum } from './checksums.js';
 import type { EncryptionDescriptor } from './encryption.js';
@@ -140,20 +143,30 @@ export class ObjectStore {
     return row ? fromRow(row) : undefined;
   }
 
-  async blobsOf(objectId: string): Promise<BlobRef[]> {
-    const rows = await this.db.selectFrom('s3_object_blobs').selectAll().where('object_id', '=', objectId).orderBy('seq').execute();
-    return rows.map((r) => ({ seq: Number(r.seq), blobId: r.blob_id, size: Number(r.size) }));
+  /**
+   * The body of `version`: its inline row, else its blobs. NoSuchBlobError when it has neither
+   * (every version but a delete marker has one): the version was removed since it was read.
+   */
+  async bodyOf(version: ObjectVersion): Promise<BodyPart[]> {
+    // Only a single-PUT body can be inline (body.ts): a multipart object's parts go straight to its blobs.
+    if (version.partsCount === null) {
+      const row = await this.db.selectFrom('s3_object_inline').select('body').where('object_id', '=', version.id).executeTakeFirst();
+      if (row) return [{ seq: 1, sealed: row.body, size: version.size }];
+    }
+    const rows = await this.db.selectFrom('s3_object_blobs').selectAll().where('object_id', '=', version.id).orderBy('seq').execute();
+    if (rows.length === 0) throw new NoSuchBlobError(version.id);
+    return rows.map((r): BlobRef => ({ seq: Number(r.seq), blobId: r.blob_id, size: Number(r.size) }));
   }
 
   /**
-   * Makes `version` (with its body `blobs`) the current version of its key. `check` sees the
+   * Makes `version` (with its body `parts`) the current version of its key. `check` sees the
    * current version inside the transaction and throws to refuse (conditional writes). Unless
    * versioning is Enabled the write replaces the null version, whose blobs become garbage.
    * `also` runs last in the same transaction (CompleteMultipartUpload retires its upload there);
    * it throws to roll the whole write back.
    */
   async put(
-    version: NewVersion, blobs: BlobRef[], check?: (current: ObjectVersion | undefined) => void,
+    version: NewVersion, parts: BodyPart[], check?: (current: ObjectVersion | undefined) => void,
     also?: (tx: Tx, stored: ObjectVersion) => Promise<void>,
   ): Promise<{ version: ObjectVersion; garbage: string[] }> {
     return this.db.transaction().execute(async (tx) => {
@@ -163,6 +176,11 @@ export class ObjectStore {
       const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
       const garbage = versionId === NULL_VERSION ? await removeIn(tx, version.bucket, version.key, NULL_VERSION) : [];
       const stored = await insertLatest(tx, { ...version, versionId, deleteMarker: false });
+      const inline = parts.filter(isInline);
+      const blobs = parts.filter((p): p is BlobRef => !isInline(p));
+      if (inline.length > 0) {
+        await tx.insertInto('s3_object_inline').values(inline.map((p) => ({ object_id: stored.id, body: p.sealed }))).execute();
+      }
       if (blobs.length > 0) {
         await tx.insertInto('s3_object_blobs').values(blobs.map((b) => ({ object_id: stored.id, seq: b.seq, blob_id: b.blobId, size: b.size }))).execute();
       }
@@ -294,13 +312,17 @@ async function insertLatest(tx: Tx, v: Omit<ObjectVersion, 'seq' | 'isLatest'>):
   return stored;
 }
 
-/** Removes one version; if it was the current one, the newest remaining becomes current. Returns its blobs. */
+/**
+ * Removes one version and its body; if it was the current one, the newest remaining becomes
+ * current. Returns its blobs, to be deleted once the removal is durable (an inline body goes with its row).
+ */
 async function removeIn(tx: Tx, bucket: string, key: string, versionId: string): Promise<string[]> {
   const row = await tx.selectFrom('s3_objects').select(['id', 'is_latest']).where('bucket', '=', bucket).where('key', '=', key)
     .where('version_id', '=', versionId).executeTakeFirst();
   if (!row) return [];
   const blobs = (await tx.selectFrom('s3_object_blobs').select('blob_id').where('object_id', '=', row.id).execute()).map((r) => r.blob_id);
   await tx.deleteFrom('s3_object_blobs').where('object_id', '=', row.id).execute();
+  await tx.deleteFrom('s3_object_inline').where('object_id', '=', row.id).execute();
   await tx.deleteFrom('s3_objects').where('id', '=', row.id).execute();
   if (Number(row.is_latest) === 1) {
     const next = await tx.selectFrom('s3_objects').select('id').where('bucket', '=', bucket).where('key', '=', key)

@@ -14,6 +14,7 @@ import type { RequestContext } from '../../server/context.js';
 import { migrate, openSqlite, type Db } from '../../store/database.js';
 import { FsBlobStore } from '../../store/fs/fs-blob-store.js';
 import type { S3Deps } from './context.js';
+import { INLINE_MAX_BYTES, type BlobRef } from './body.js';
 import { S3Provider } from './provider.js';
 import { s3Deps } from './service.js';
 
@@ -64,6 +65,13 @@ describe('S3 provider over the embedded store', () => {
     return s3.putObject(c, { Bucket, Key, Body: Readable.from([bytes]), ContentLength: bytes.length, ...extra });
   };
   const blobFiles = async () => (await filesUnder(join(dir, 'blobs'))).filter((f) => !f.includes(`${join('blobs', 'tmp')}`));
+  const inlineRows = async () => (await db.selectFrom('s3_object_inline').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  /** The one blob of a file-backed single-PUT version. */
+  const blobOf = async (bucket: string, key: string) => {
+    const [part] = await deps.objects.bodyOf((await deps.objects.latest(bucket, key))!);
+    assert.ok(part && 'blobId' in part, `${key} is kept in a blob`);
+    return part as BlobRef;
+  };
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'coffer-s3-'));
@@ -82,22 +90,28 @@ describe('S3 provider over the embedded store', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('stores bodies encrypted: the plaintext is nowhere on disk, and reads give it back', async () => {
+  it('stores bodies encrypted, in a blob or inline: the plaintext is nowhere on disk, and reads give it back', async () => {
     const marker = `plaintext-marker-${randomBytes(8).toString('hex')}`;
-    const body = Buffer.from(marker.repeat(5000));
-    const out = await put('unit-bucket', 'secret.txt', body);
-    assert.equal(out.ETag, `"${createHash('md5').update(body).digest('hex')}"`);
-    assert.equal(out.ServerSideEncryption, 'AES256');
+    const large = Buffer.from(marker.repeat(5000));
+    const small = Buffer.from(marker.repeat(10));
+    for (const [key, body] of [['secret.txt', large], ['small-secret.txt', small]] as const) {
+      const out = await put('unit-bucket', key, body);
+      assert.equal(out.ETag, `"${createHash('md5').update(body).digest('hex')}"`);
+      assert.equal(out.ServerSideEncryption, 'AES256');
+    }
+    assert.equal((await deps.objects.bodyOf((await deps.objects.latest('unit-bucket', 'small-secret.txt'))!))[0]!.size, small.length);
+    // The database file and its WAL hold the inline body: encrypted there too.
     for (const file of await filesUnder(dir)) assert.equal((await readFile(file)).includes(marker), false, file);
-    const got = await s3.getObject(c, { Bucket: 'unit-bucket', Key: 'secret.txt' });
-    assert.deepEqual(await text(got.Body), body);
+    for (const [key, body] of [['secret.txt', large], ['small-secret.txt', small]] as const) {
+      const got = await s3.getObject(c, { Bucket: 'unit-bucket', Key: key });
+      assert.deepEqual(await text(got.Body), body);
+    }
   });
 
   it('a stored body altered on disk is refused, never returned', async () => {
     await put('unit-bucket', 'tamper.bin', randomBytes(200_000));
-    const version = (await deps.objects.latest('unit-bucket', 'tamper.bin'))!;
-    const [blob] = await deps.objects.blobsOf(version.id);
-    const file = (await blobFiles()).find((f) => f.endsWith(blob!.blobId))!;
+    const blob = await blobOf('unit-bucket', 'tamper.bin');
+    const file = (await blobFiles()).find((f) => f.endsWith(blob.blobId))!;
     const bytes = await readFile(file);
     bytes[30]! ^= 1;
     await writeFile(file, bytes);
@@ -107,21 +121,51 @@ describe('S3 provider over the embedded store', () => {
     assert.equal((await text(tail.Body)).length, 10);
   });
 
-  it('Content-MD5 and checksum mismatches are refused and leave no blob behind', async () => {
+  it('an inline body altered, truncated or swapped in the database is refused, never returned', async () => {
+    await put('unit-bucket', 'tamper-inline', randomBytes(1000));
+    await put('unit-bucket', 'other-inline', randomBytes(1000));
+    const version = (await deps.objects.latest('unit-bucket', 'tamper-inline'))!;
+    const other = (await deps.objects.latest('unit-bucket', 'other-inline'))!;
+    const row = async (id: string) => (await db.selectFrom('s3_object_inline').select('body').where('object_id', '=', id).executeTakeFirstOrThrow()).body;
+    const original = Buffer.from(await row(version.id));
+    const store = (body: Buffer) => db.updateTable('s3_object_inline').set({ body }).where('object_id', '=', version.id).execute();
+    const flipped = Buffer.from(original);
+    flipped[30]! ^= 1;
+    for (const body of [flipped, original.subarray(0, original.length - 1), Buffer.from(await row(other.id))]) {
+      await store(body);
+      await rejectsWith(s3.getObject(c, { Bucket: 'unit-bucket', Key: 'tamper-inline' }), 'InternalError', 500);
+      await rejectsWith(s3.getObject(c, { Bucket: 'unit-bucket', Key: 'tamper-inline', Range: 'bytes=10-19' }), 'InternalError', 500);
+    }
+    await store(original);
+    assert.equal((await text((await s3.getObject(c, { Bucket: 'unit-bucket', Key: 'tamper-inline' })).Body)).length, 1000);
+  });
+
+  it('Content-MD5 and checksum mismatches are refused and leave no blob or row behind', async () => {
     const before = (await blobFiles()).length;
-    await rejectsWith(put('unit-bucket', 'md5', 'abc', { ContentMD5: createHash('md5').update('abd').digest('base64') }), 'BadDigest');
-    await rejectsWith(put('unit-bucket', 'crc', 'abc', { ChecksumCRC32: 'AAAAAA==' }), 'BadDigest');
-    await rejectsWith(put('unit-bucket', 'md5', 'abc', { ContentMD5: 'nope' }), 'InvalidDigest');
+    const rowsBefore = await inlineRows();
+    const large = Buffer.alloc(INLINE_MAX_BYTES + 1, 'a');
+    for (const body of ['abc', large]) {
+      await rejectsWith(put('unit-bucket', 'md5', body, { ContentMD5: createHash('md5').update('abd').digest('base64') }), 'BadDigest');
+      await rejectsWith(put('unit-bucket', 'crc', body, { ChecksumCRC32: 'AAAAAA==' }), 'BadDigest');
+      await rejectsWith(put('unit-bucket', 'md5', body, { ContentMD5: 'nope' }), 'InvalidDigest');
+    }
     assert.equal((await blobFiles()).length, before);
+    assert.equal(await inlineRows(), rowsBefore);
     await rejectsWith(s3.headObject(c, { Bucket: 'unit-bucket', Key: 'md5' }), 'NoSuchKey', 404);
   });
 
-  it('overwriting an unversioned object deletes the old body', async () => {
-    await put('unit-bucket', 'over', 'one');
-    const before = (await blobFiles()).length;
-    await put('unit-bucket', 'over', 'two');
-    assert.equal((await blobFiles()).length, before);
-    assert.equal((await text((await s3.getObject(c, { Bucket: 'unit-bucket', Key: 'over' })).Body)).toString(), 'two');
+  it('overwriting an unversioned object deletes the old body, a blob or an inline row', async () => {
+    const large = (fill: string) => Buffer.alloc(INLINE_MAX_BYTES + 1, fill);
+    await put('unit-bucket', 'over', large('1'));
+    const blobs = (await blobFiles()).length;
+    const rows = await inlineRows();
+    // Blob to blob, blob to inline, inline to inline, inline to blob.
+    for (const [body, blobsAfter, rowsAfter] of [[large('2'), blobs, rows], ['three', blobs - 1, rows + 1], ['four', blobs - 1, rows + 1], [large('5'), blobs, rows]] as const) {
+      await put('unit-bucket', 'over', body);
+      assert.equal((await blobFiles()).length, blobsAfter);
+      assert.equal(await inlineRows(), rowsAfter);
+      assert.deepEqual(await text((await s3.getObject(c, { Bucket: 'unit-bucket', Key: 'over' })).Body), Buffer.from(body));
+    }
     assert.deepEqual(await deps.objects.garbage(10), []);
   });
 
@@ -204,17 +248,17 @@ describe('S3 provider over the embedded store', () => {
   });
 
   it('the garbage sweep deletes queued blobs', async () => {
-    await put('unit-bucket', 'queued', 'bytes');
+    await put('unit-bucket', 'queued', Buffer.alloc(INLINE_MAX_BYTES + 1));
     const version = (await deps.objects.latest('unit-bucket', 'queued'))!;
-    const [blob] = await deps.objects.blobsOf(version.id);
+    const blob = await blobOf('unit-bucket', 'queued');
     // As if a crash came between the commit that dropped the reference and the delete.
     await db.deleteFrom('s3_object_blobs').where('object_id', '=', version.id).execute();
-    await db.insertInto('s3_blob_garbage').values({ blob_id: blob!.blobId, created_at: new Date().toISOString() }).execute();
+    await db.insertInto('s3_blob_garbage').values({ blob_id: blob.blobId, created_at: new Date().toISOString() }).execute();
     const { buildS3 } = await import('./service.js');
     const job = buildS3({ db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(), trail: {} as never, config: {} as never, log: pino({ level: 'silent' }), calls: new InternalCalls() }, {} as never).background[0]!;
     await job.runOnce();
     await job.stop();
-    assert.equal((await blobFiles()).some((f) => f.endsWith(blob!.blobId)), false);
+    assert.equal((await blobFiles()).some((f) => f.endsWith(blob.blobId)), false);
     assert.deepEqual(await deps.objects.garbage(10), []);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * S3 as the server wires it (src/server/services.ts): storage built over the runtime (metadata in
- * the database, bodies encrypted into the blob store), the provider, its actions, and the sweep
- * of blobs no version references any more.
+ * the database, bodies encrypted into the blob store, or beside their version's row when small),
+ * the provider, its actions, and the sweep of blobs no version references any more.
  */
 import type { ServiceBinding } from '../../server/gateway.js';
 import { periodicJob } from '../../server/periodic-job.js';

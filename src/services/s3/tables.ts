@@ -50,6 +50,11 @@ export interface S3ObjectBlobsTable {
   size: number | string;
 }
 
+export interface S3ObjectInlineTable {
+  object_id: string;
+  body: Buffer;
+}
+
 export interface S3BlobGarbageTable {
   blob_id: string;
   created_at: Timestamp;

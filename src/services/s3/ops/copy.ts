@@ -49,19 +49,19 @@ export async function copyObject(deps: S3Deps, ctx: RequestContext, input: CopyO
   const sourceKey = await deps.sse.open(ctx, from.id, from.encryption, copySourceKey(input), { copySource: true });
   const id = newObjectId();
   const enc = await deps.sse.forWrite(ctx, { bucket, key: input.Key, objectId: id }, input, { action: 's3:CopyObject' });
-  const plaintext = await deps.bodies.read(await deps.objects.blobsOf(from.id), sourceKey).catch((err: unknown) => {
+  const plaintext = await deps.objects.bodyOf(from).then((parts) => deps.bodies.read(parts, sourceKey)).catch((err: unknown) => {
     throw err instanceof NoSuchBlobError ? corruptBody() : err;
   });
-  const written = await deps.bodies.write(plaintext, enc.key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES });
+  const written = await deps.bodies.write(plaintext, enc.key, { seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES, sizeHint: from.size, inline: true });
   const checksum: StoredChecksum = { ...written.checksum, type: 'FULL_OBJECT' };
   const version = await commitVersion(deps, {
-    id, bucket: bucket.name, key: input.Key, size: written.size, etag: deps.sse.etag(enc.descriptor, written.md5),
+    id, bucket: bucket.name, key: input.Key, size: written.part.size, etag: deps.sse.etag(enc.descriptor, written.md5),
     lastModified: deps.clock.now(), ownerAccount,
     storageClass: input.StorageClass ?? (replaceMetadata ? 'STANDARD' : from.storageClass),
     // The website redirect is never copied: it is the request's or none.
     metadata: { ...metadata, websiteRedirectLocation: input.WebsiteRedirectLocation },
     checksum, tags, acl, encryption: enc.descriptor, partsCount: null,
-  }, [{ seq: 1, blobId: written.blobId, size: written.size }], check);
+  }, [written.part], check);
   return {
     CopyObjectResult: { ETag: quoteEtag(version.etag), LastModified: version.lastModified, ...checksumMembers(version.checksum) },
     CopySourceVersionId: reportedVersionId(sourceBucket, from),

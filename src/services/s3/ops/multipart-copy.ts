@@ -42,7 +42,7 @@ export async function uploadPartCopy(deps: S3Deps, ctx: RequestContext, input: U
   }
   const readKey = await deps.sse.open(ctx, from.id, from.encryption, copySourceKey(input), { copySource: true });
   const key = await deps.sse.forPart(ctx, upload.objectId, upload.encryption, input);
-  const plaintext = await deps.bodies.read(await deps.objects.blobsOf(from.id), readKey, range).catch((err: unknown) => {
+  const plaintext = await deps.objects.bodyOf(from).then((parts) => deps.bodies.read(parts, readKey, range)).catch((err: unknown) => {
     throw err instanceof NoSuchBlobError ? corruptBody() : err;
   });
   const algorithm = objectAlgorithm(upload);
@@ -52,11 +52,11 @@ export async function uploadPartCopy(deps: S3Deps, ctx: RequestContext, input: U
   let replaced: string[];
   try {
     replaced = await deps.uploads.putPart(upload.uploadId, {
-      partNumber: input.PartNumber, blobId: written.blobId, size: written.size, etag,
+      partNumber: input.PartNumber, blobId: written.part.blobId, size: written.part.size, etag,
       checksums: { [algorithm]: written.checksum.value }, lastModified,
     });
   } catch (err) {
-    await deps.bodies.delete([written.blobId]);
+    await deps.bodies.delete([written.part.blobId]);
     throw err;
   }
   await collectGarbage(deps, replaced);

@@ -172,11 +172,11 @@ async function putPart(deps: S3Deps, ctx: RequestContext, input: UploadPartReque
     if (verified.algorithm !== written.checksum.algorithm) checkPartAlgorithm(upload, verified.algorithm);
     checksums = { ...(await extra.digests()), [written.checksum.algorithm]: written.checksum.value, [verified.algorithm]: verified.value };
     replaced = await deps.uploads.putPart(upload.uploadId, {
-      partNumber: input.PartNumber, blobId: written.blobId, size: written.size, etag,
+      partNumber: input.PartNumber, blobId: written.part.blobId, size: written.part.size, etag,
       checksums, lastModified: deps.clock.now(),
     });
   } catch (err) {
-    await deps.bodies.delete([written.blobId]);
+    await deps.bodies.delete([written.part.blobId]);
     throw err;
   }
   await collectGarbage(deps, replaced);

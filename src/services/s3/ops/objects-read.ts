@@ -78,11 +78,11 @@ export async function getObject(deps: S3Deps, ctx: RequestContext, input: GetObj
     const { version, range, output } = await plan(deps, ctx, input, 'GET');
     const key = await deps.sse.open(ctx, version.id, version.encryption, input);
     try {
-      const body = await deps.bodies.read(await deps.objects.blobsOf(version.id), key, range);
+      const body = await deps.bodies.read(await deps.objects.bodyOf(version), key, range);
       const result: WithStatus<GetObjectOutput> = { ...output, Body: body, TagCount: version.tags.length > 0 ? version.tags.length : undefined };
       return result;
     } catch (err) {
-      // The version was replaced (and its body deleted) between reading its row and its blob: read again.
+      // The version was replaced (and its body deleted) between reading its row and its body: read again.
       if (err instanceof NoSuchBlobError && attempt === 0) continue;
       if (err instanceof NoSuchBlobError) throw corruptBody();
       throw err;

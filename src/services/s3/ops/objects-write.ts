@@ -1,16 +1,17 @@
 /**
  * PutObject: the encryption is settled first (sse.ts: the request's SSE headers, else the bucket's
  * default; for SSE-KMS a data key from KMS), then the body streams through the digests and the
- * at-rest encryption into a new blob (durable before `put` resolves); only once it ended cleanly
- * and every digest checked out is the version row committed, in one transaction. On any failure
- * the blob is deleted: nothing is visible and nothing is left behind.
+ * at-rest encryption into a new blob (durable before `put` resolves), or into memory when it is
+ * declared small (body.ts); only once it ended cleanly and every digest checked out is the version
+ * row committed, with a small body's bytes, in one transaction. On any failure the blob is
+ * deleted: nothing is visible and nothing is left behind.
  */
 import type { Readable } from 'node:stream';
 import type { PutObjectOutput, PutObjectRequest } from '../../../generated/s3/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
 import { aclFromRequest, privateAcl, type Acl } from '../acl.js';
 import { checkAclWrite } from '../public-access.js';
-import type { BlobRef, WrittenBlob } from '../body.js';
+import { blobIdsOf, type BodyPart, type Written } from '../body.js';
 import type { Bucket } from '../bucket-store.js';
 import { checksumMembers, planChecksum, trailerChecksum, type ChecksumPlan, type StoredChecksum } from '../checksums.js';
 import { writeCondition } from '../conditional.js';
@@ -30,7 +31,7 @@ export function contentMd5(value: string | undefined): Buffer | undefined {
 }
 
 /** Checks what the client claimed about the body against what arrived; the checksum to store. */
-export function verifyDigests(written: WrittenBlob, md5: Buffer | undefined, plan: ChecksumPlan, body: unknown): StoredChecksum {
+export function verifyDigests(written: Written<BodyPart>, md5: Buffer | undefined, plan: ChecksumPlan, body: unknown): StoredChecksum {
   if (md5 && !(written.md5 && md5.equals(written.md5))) throw badDigestMd5(md5.toString('hex'), written.md5?.toString('base64') ?? '');
   if (plan.expected !== undefined && plan.expected !== written.checksum.value) throw badDigestChecksum(plan.algorithm);
   // A trailer checksum was verified by the aws-chunked decoder; it names the algorithm when no header did.
@@ -50,14 +51,14 @@ export async function newVersionFields(deps: S3Deps, ctx: RequestContext, bucket
   return { acl: acl ?? privateAcl(ownerId), ownerAccount };
 }
 
-/** Commits a written body as the key's new current version; deletes the blob if that fails. */
-export async function commitVersion(deps: S3Deps, version: NewVersion, blobs: BlobRef[], check?: (current: ObjectVersion | undefined) => void): Promise<ObjectVersion> {
+/** Commits a written body as the key's new current version; deletes its blobs if that fails. */
+export async function commitVersion(deps: S3Deps, version: NewVersion, parts: BodyPart[], check?: (current: ObjectVersion | undefined) => void): Promise<ObjectVersion> {
   try {
-    const { version: stored, garbage } = await deps.objects.put(version, blobs, check);
+    const { version: stored, garbage } = await deps.objects.put(version, parts, check);
     await collectGarbage(deps, garbage);
     return stored;
   } catch (err) {
-    await deps.bodies.delete(blobs.map((b) => b.blobId));
+    await deps.bodies.delete(blobIdsOf(parts));
     throw err;
   }
 }
@@ -99,20 +100,20 @@ async function put(deps: S3Deps, ctx: RequestContext, input: PutObjectRequest, b
   const enc = await deps.sse.forWrite(ctx, { bucket, key: input.Key, objectId: id }, input, { action: 's3:PutObject' });
   const written = await deps.bodies.write(body, enc.key, {
     seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES, md5: md5 !== undefined || deps.sse.etagIsMd5(enc.descriptor), sizeHint: input.ContentLength,
+    inline: true,
   });
-  const blobs = [{ seq: 1, blobId: written.blobId, size: written.size }];
   let checksum: StoredChecksum;
   try {
     checksum = verifyDigests(written, md5, plan, body);
   } catch (err) {
-    await deps.bodies.delete([written.blobId]);
+    await deps.bodies.delete(blobIdsOf([written.part]));
     throw err;
   }
   const version = await commitVersion(deps, {
-    id, bucket: bucket.name, key: input.Key, size: written.size, etag: deps.sse.etag(enc.descriptor, written.md5),
+    id, bucket: bucket.name, key: input.Key, size: written.part.size, etag: deps.sse.etag(enc.descriptor, written.md5),
     lastModified: deps.clock.now(), ownerAccount, storageClass: input.StorageClass ?? 'STANDARD',
     metadata, checksum, tags, acl, encryption: enc.descriptor, partsCount: null,
-  }, blobs, check);
+  }, [written.part], check);
   return {
     ETag: quoteEtag(version.etag),
     ...checksumMembers(version.checksum),
