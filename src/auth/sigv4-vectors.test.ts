@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { canonicalRequest, parseSigV4, signRequest, signingKey, stringToSign, verifySigV4, type SignedRequestParts } from './sigv4.js';
+import { canonicalRequest, parseAmzDate, parseSigV4, signRequest, signingKey, stringToSign, verifySigV4, type SignedRequestParts } from './sigv4.js';
 
 // AWS's published SigV4 test suite (Apache-2.0, see test/fixtures/sigv4/LICENSE and NOTICE).
 const SUITE = fileURLToPath(new URL('../../test/fixtures/sigv4/', import.meta.url));
@@ -103,6 +103,14 @@ describe('AWS documentation examples', () => {
     const key = signingKey(SECRET, '20150830', 'us-east-1', 'iam');
     key.fill(0);
     assert.equal(signingKey(SECRET, '20150830', 'us-east-1', 'iam').toString('hex'), 'c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9');
+  });
+
+  it('reads X-Amz-Date only when it names a real instant', () => {
+    assert.equal(parseAmzDate('20150830T123600Z'), Date.UTC(2015, 7, 30, 12, 36, 0));
+    assert.equal(parseAmzDate('20240229T235959Z'), Date.UTC(2024, 1, 29, 23, 59, 59));
+    for (const bad of ['20150230T000000Z', '20230229T000000Z', '20150830T240000Z', '20150830T126000Z', '20150830T123660Z', '00500101T000000Z', '2015-08-30T12:36:00Z', '20150830T123600']) {
+      assert.equal(parseAmzDate(bad), undefined, bad);
+    }
   });
 
   it('serves a cached key only to the secret it was derived from', () => {

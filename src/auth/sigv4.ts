@@ -259,8 +259,14 @@ export function hexEqual(expected: string, claimed: string): boolean {
 export function parseAmzDate(value: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
-  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  return formatAmzDate(ms) === value ? ms : undefined;
+  const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+  const ms = Date.UTC(year, month, day, hour, minute, second);
+  // Date.UTC carries out-of-range fields over (Feb 30 -> Mar 2, 24:00 -> next day): a real date
+  // reads back the same fields.
+  const d = new Date(ms);
+  const real = d.getUTCFullYear() === year && d.getUTCMonth() === month && d.getUTCDate() === day
+    && d.getUTCHours() === hour && d.getUTCMinutes() === minute && d.getUTCSeconds() === second;
+  return real ? ms : undefined;
 }
 
 function isUnreserved(b: number): boolean {
