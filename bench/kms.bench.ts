@@ -69,6 +69,10 @@ function loadRun(target: Target, scenario: Scenario, concurrency: number, second
   return () => runLoad(() => kmsRequest(signer, target.url, scenario.operation, scenario.body), concurrency, seconds);
 }
 
+async function warmUp(target: Target, scenario: Scenario, region: string): Promise<void> {
+  await loadRun(target, scenario, 32, 0.5, region)();
+}
+
 function checked(result: LoadResult, name: string, scenario: Scenario): LoadResult {
   if (result.errors > 0) throw new Error(`KMS ${scenario.operation} on ${name}: ${result.errors} of ${result.ops} requests failed`);
   return result;
@@ -81,6 +85,11 @@ export async function kmsScenarios(o: KmsBenchOptions): Promise<BenchRow[]> {
   const scenarios = (await prepare(o.coffer, region)).filter(wanted);
   const peers = [];
   for (const peer of o.peers ?? []) peers.push({ peer, scenarios: (await prepare(peer, region)).filter(wanted) });
+  // Half a second of each scenario on every server first, unmeasured: the first figure of a fresh
+  // process would otherwise pay for its JIT warming up.
+  for (const scenario of scenarios) await warmUp(o.coffer, scenario, region);
+  for (const p of peers) for (const scenario of p.scenarios) await warmUp(p.peer, scenario, region);
+  if (scenarios[0]) await warmUp(o.echo, scenarios[0], region);
   const rows: BenchRow[] = [];
   let echo: LoadResult | undefined;
   for (const concurrency of o.concurrencies ?? [1, 32]) {
@@ -108,6 +117,8 @@ export async function kmsScenarios(o: KmsBenchOptions): Promise<BenchRow[]> {
  */
 export async function kmsEncryptPair(a: Target, b: Target & { name: string }, seconds: number, concurrencies = [1, 32], region = 'us-east-1'): Promise<BenchRow[]> {
   const [onA, onB] = [(await prepare(a, region))[0]!, (await prepare(b, region))[0]!];
+  await warmUp(a, onA, region);
+  await warmUp(b, onB, region);
   const rows: BenchRow[] = [];
   for (const concurrency of concurrencies) {
     const [ra, rb] = await interleavedMediansOf3([loadRun(a, onA, concurrency, seconds, region), loadRun(b, onB, concurrency, seconds, region)]);

@@ -55,6 +55,8 @@ export async function s3SmallScenarios(o: S3SmallOptions): Promise<BenchRow[]> {
   const body = randomBytes(SIZE);
   await prepare(o.coffer, body);
   for (const p of o.peers ?? []) await prepare(p, body);
+  // Half a second of each operation on every server first, unmeasured (JIT warm-up).
+  for (const t of [o.coffer, o.echo, ...(o.peers ?? [])]) for (const op of ['PUT', 'GET'] as const) await loadRun(t, op, body, 8, 0.5)();
   const rows: BenchRow[] = [];
   for (const op of ['PUT', 'GET'] as const) {
     for (const concurrency of o.concurrencies ?? [1, 8]) {
