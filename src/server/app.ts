@@ -18,6 +18,7 @@ import type { ServerConfig } from './config.js';
 import { Gateway } from './gateway.js';
 import { InternalCalls } from './internal-calls.js';
 import { limitsFrom, RequestLimits } from './quotas.js';
+import { tuneHeapGrowth } from './heap-tuning.js';
 import { createLogger, type Logger } from './logger.js';
 import { buildServices, type Wiring } from './services.js';
 import { startTlsListener } from './tls-listener.js';
@@ -33,6 +34,7 @@ export interface RunningServer {
 
 /** The composition root: builds the store, the services and the gateway, and listens. No globals. */
 export async function startServer(config: ServerConfig, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  tuneHeapGrowth();
   const log = createLogger(config.logLevel);
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const stores = await openStores(config, log);

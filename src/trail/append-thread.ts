@@ -95,7 +95,9 @@ export class AppendThread {
 
   private start(): Worker {
     const workerData: AppendWorkerData = { location: this.location, rootKeys: this.sealer.rootKeys() };
-    const worker = new Worker(new URL('./append-worker.js', import.meta.url), { workerData });
+    // A small young generation: the worker's objects are short-lived batches, and each MiB of it
+    // is resident memory the server's footprint (the 200 MiB streaming bound) pays for.
+    const worker = new Worker(new URL('./append-worker.js', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.on('message', (message: FromWorker) => this.answered(message));
     worker.on('error', (err) => this.log.error({ err }, 'trail: the append worker failed'));
     worker.on('exit', (code) => this.exited(worker, code));
