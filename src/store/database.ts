@@ -133,7 +133,7 @@ export async function openSqlite(file: string): Promise<Db> {
   }
   const wal = inMemory ? undefined : new WalSync(`${file}-wal`);
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, () => wal?.noteCommit()) }, async () => wal?.settle()),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, () => wal?.noteCommit()) }, async () => wal?.close()),
   });
   if (wal) registerWalSync(db, wal);
   return db;

@@ -5,15 +5,15 @@
  * WAL there, so each write (a PUT's object row, a CreateKey) stalls every request in flight for as
  * long as the disk takes, and concurrent writers pay one fsync each. Instead the connection runs
  * with synchronous=NORMAL (a commit writes its WAL frames, still atomic and consistent after a
- * crash, but not yet synced) and the gateway answers a request that committed only once a WAL
- * fdatasync that began after its commit has finished. That sync runs on libuv's thread pool, and
- * every commit made before it started rides on it: the answer is exactly as durable as with FULL.
+ * crash, but not yet synced) and the gateway answers no request before a WAL fdatasync that began
+ * after the last commit has finished. That sync runs on libuv's thread pool, and every commit made
+ * before it started rides on it: an answer is exactly as durable as with FULL.
  * When a checkpoint has moved frames into the database file, SQLite synced that file itself (in
  * NORMAL mode it syncs the WAL before and the database after a checkpoint).
  *
  * PostgreSQL syncs in its own process at commit: nothing to do there.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 
 /**
@@ -30,6 +30,7 @@ export class WalSync implements Durability {
   #commits = 0;
   #synced = 0;
   #running: Promise<void> | undefined;
+  #handle: FileHandle | undefined;
   /** fdatasyncs done (tests count them: fewer than the commits they covered). */
   syncs = 0;
 
@@ -51,22 +52,33 @@ export class WalSync implements Durability {
 
   async #sync(): Promise<void> {
     const upTo = this.#commits;
-    let handle;
-    try {
-      handle = await open(this.walFile, 'r');
-    } catch (err) {
-      // No WAL: its frames were checkpointed into the database file, which SQLite synced.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    const handle = await this.#wal();
     if (handle) {
-      try {
-        await handle.datasync();
-        this.syncs += 1;
-      } finally {
-        await handle.close();
-      }
+      await handle.datasync();
+      this.syncs += 1;
     }
     this.#synced = Math.max(this.#synced, upTo);
+  }
+
+  /**
+   * The WAL file, opened once: SQLite keeps the same file (truncating it at most) while a
+   * connection is open, and this one is. Undefined while there is none yet: nothing to sync then.
+   */
+  async #wal(): Promise<FileHandle | undefined> {
+    if (this.#handle) return this.#handle;
+    try {
+      this.#handle = await open(this.walFile, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    return this.#handle;
+  }
+
+  /** Syncs what is pending and lets the WAL file go (the connection is closing). */
+  async close(): Promise<void> {
+    await this.settle();
+    await this.#handle?.close();
+    this.#handle = undefined;
   }
 }
 
