@@ -11,28 +11,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AWS_CLIS, PYTHONS, run, startServer, type TestServer } from './harness.js';
+import { SEED_001_S3 } from './seed-001-snippets.js';
 
-/** Seed 001's S3 snippet, verbatim but for the endpoint, then reading the object back. */
+/**
+ * Seed 001's S3 snippet, verbatim, then reading the object back. boto3 1.26 (Debian's) predates
+ * AWS_ENDPOINT_URL: there the endpoint comes as an argument and is handed to every client made.
+ */
 const SEED_001 = `
 import boto3, json, sys
-kwargs = {} if len(sys.argv) < 2 else {'endpoint_url': sys.argv[1]}
-
-# S3 클라이언트 생성
-s3_client = boto3.client('s3', **kwargs)
-
-# 버킷 생성
-s3_client.create_bucket(
-    Bucket='my-encrypted-bucket',
-    ACL='private'
-)
-
-# 데이터 업로드
-s3_client.put_object(
-    Bucket='my-encrypted-bucket',
-    Key='secret-data.txt',
-    Body=b'My secret data'
-)
-
+if len(sys.argv) > 1:
+    make_client = boto3.client
+    boto3.client = lambda *args, **kwargs: make_client(*args, endpoint_url=sys.argv[1], **kwargs)
+${SEED_001_S3}
 got = s3_client.get_object(Bucket='my-encrypted-bucket', Key='secret-data.txt')
 print(json.dumps({'body': got['Body'].read().decode(), 'sse': got['ServerSideEncryption'], 'etag': got['ETag']}))
 `;

@@ -1,6 +1,7 @@
 /**
  * Seed 001's Python snippets, verbatim, for the tests that run them (test/seed-001.e2e.test.ts,
- * test/iam.e2e.test.ts). Only what the reader is told to replace is a parameter.
+ * test/iam.e2e.test.ts, test/s3-clients.e2e.test.ts). Only what the reader is told to replace is
+ * a parameter.
  */
 
 /** Seed 001's S3 snippet, verbatim. */
