@@ -110,8 +110,10 @@ export type AccessKeyUpdate = Updateable<AccessKeysTable>;
  * - `foreign_keys=ON`: SQLite leaves them off by default; the schema relies on them.
  * - `busy_timeout=5000`: wait for a lock (another process, e.g. the CLI) rather than fail at once;
  *   transactions begin IMMEDIATE so that the wait applies to them too (src/store/sqlite-dialect.ts).
+ *
+ * `pageSize` applies to a file created now; an existing file keeps the page size it was made with.
  */
-export async function openSqlite(file: string): Promise<Db> {
+export async function openSqlite(file: string, options: { pageSize?: number } = {}): Promise<Db> {
   const inMemory = file === ':memory:';
   if (!inMemory) {
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
@@ -120,6 +122,7 @@ export async function openSqlite(file: string): Promise<Db> {
   }
   const sqlite = new SqliteDatabase(file);
   try {
+    if (options.pageSize) sqlite.pragma(`page_size = ${options.pageSize}`);
     const mode = sqlite.pragma('journal_mode = WAL', { simple: true });
     if (!inMemory && mode !== 'wal') {
       throw new Error(`SQLite refused WAL mode for ${file} (got ${String(mode)}); is it on a network filesystem?`);

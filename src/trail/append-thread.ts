@@ -1,24 +1,24 @@
 /**
  * The main thread's handle on the trail's append worker (append-worker.ts): hands it batches of
- * finished events, one postMessage a batch, and resolves each batch once the worker reports it
- * committed (durable), or rejects it once the worker reports its transaction rolled back.
+ * finished events (batch.ts), one postMessage a batch, and resolves each batch once the worker
+ * reports it committed (durable), or rejects it once the worker reports its transaction rolled
+ * back.
  *
  * ## A worker that dies
  * Every batch posted carries an id and stays unacknowledged until the worker answers it. When the
  * thread ends without being asked to (an uncaught error, its database failing to open), every
- * unacknowledged batch is rejected: the writer (writer.ts) requeues it and sends it again on its
- * next pass, exactly as it retries a batch whose transaction failed. A new worker starts with the
- * next batch, so the writer's retry pace (at least a second) also paces restarts: a worker that
- * cannot start does not spin.
+ * unacknowledged batch is rejected: the writer (writer.ts) keeps it and sends it again on its next
+ * pass, exactly as it retries a batch whose transaction failed. A new worker starts with the next
+ * batch, so the writer's retry pace (at least a second) also paces restarts: a worker that cannot
+ * start does not spin.
  *
- * A batch the dead worker committed but had not yet acknowledged must not be appended twice. Its
- * events' IDs are remembered as uncertain; a batch holding any of them is posted `resent`, and
- * the worker then leaves out the events the chain already holds (TrailStore.append: eventIDs are
- * unique, and a batch is one transaction, so it is all in the chain or none of it). A batch the
- * worker answered `failed` is uncertain too: its transaction normally rolled back, but a
- * connection lost during COMMIT (PostgreSQL) leaves the outcome unknown. Batches the worker
- * acknowledged are never sent again. Checking only uncertain batches keeps that lookup off every
- * other append.
+ * A batch the dead worker committed but had not yet acknowledged must not be appended twice. The
+ * writer therefore sends every rejected batch again as `resent`, and the worker then leaves out the
+ * events the chain already holds (TrailStore.append: eventIDs are unique, and a batch is one
+ * transaction, so it is all in the chain or none of it). A batch the worker answered `failed` is
+ * resent the same way: its transaction normally rolled back, but a connection lost during COMMIT
+ * (PostgreSQL) leaves the outcome unknown. Checking only resent batches keeps that lookup off
+ * every other append.
  *
  * The worker seals the chain's head with the root key: it gets the Sealer's keys when it starts,
  * and each key the Sealer adopts later (a root-key rotation) by message, before any batch posted
@@ -29,7 +29,6 @@ import { Worker } from 'node:worker_threads';
 import type { Sealer } from '../crypto/root-key.js';
 import type { Logger } from '../server/logger.js';
 import type { TrailLocation } from './database.js';
-import type { TrailEvent } from './event.js';
 
 /** What the worker starts with. */
 export interface AppendWorkerData {
@@ -39,7 +38,7 @@ export interface AppendWorkerData {
 }
 
 export type ToWorker =
-  | { type: 'append'; id: number; events: TrailEvent[]; resent: boolean }
+  | { type: 'append'; id: number; batch: Uint8Array; resent: boolean }
   | { type: 'adopt'; rootKey: Buffer }
   | { type: 'close' };
 
@@ -48,7 +47,6 @@ export type FromWorker =
   | { type: 'failed'; id: number; message: string };
 
 interface Unacknowledged {
-  events: TrailEvent[];
   resolve(): void;
   reject(err: Error): void;
 }
@@ -57,8 +55,6 @@ export class AppendThread {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly unacknowledged = new Map<number, Unacknowledged>();
-  /** IDs of events posted to a worker that died before answering (see the module comment). */
-  private readonly uncertain = new Set<string>();
   private stopped = false;
 
   constructor(private readonly location: TrailLocation, private readonly sealer: Sealer, private readonly log: Logger) {
@@ -66,16 +62,19 @@ export class AppendThread {
     sealer.onAdopt((rootKey) => this.post({ type: 'adopt', rootKey }));
   }
 
-  /** Appends `events` to the chain on the worker; resolves once they are durable. */
-  append(events: TrailEvent[]): Promise<void> {
+  /**
+   * Appends a batch to the chain on the worker; resolves once it is durable. `resent`: a batch
+   * that was rejected before (see the module comment).
+   */
+  append(batch: Buffer, resent: boolean): Promise<void> {
     if (this.stopped) return Promise.reject(new Error('the trail append worker is stopped'));
-    if (events.length === 0) return Promise.resolve();
+    if (batch.length === 0) return Promise.resolve();
     const id = this.nextId++;
-    const resent = events.some((e) => this.uncertain.has(e.index.eventId));
     return new Promise<void>((resolve, reject) => {
-      this.unacknowledged.set(id, { events, resolve, reject });
+      this.unacknowledged.set(id, { resolve, reject });
       this.worker ??= this.start();
-      this.post({ type: 'append', id, events, resent });
+      // Copied into the message (not transferred): the writer keeps the batch until it is acknowledged.
+      this.post({ type: 'append', id, batch, resent });
     });
   }
 
@@ -95,9 +94,11 @@ export class AppendThread {
 
   private start(): Worker {
     const workerData: AppendWorkerData = { location: this.location, rootKeys: this.sealer.rootKeys() };
-    // A small young generation: the worker's objects are short-lived batches, and each MiB of it
-    // is resident memory the server's footprint (the 200 MiB streaming bound) pays for.
-    const worker = new Worker(new URL('./append-worker.js', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    // The young generation may grow to hold a few whole batches: with 4 MiB, each busy batch (a few
+    // hundred KiB of values and strings, alive for its whole transaction) survived scavenges into
+    // the old generation, and the worker spent a third of its time collecting. It only grows that
+    // far under a stream of events; a quiet trail keeps it small.
+    const worker = new Worker(new URL('./append-worker.js', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 32 } });
     worker.on('message', (message: FromWorker) => this.answered(message));
     worker.on('error', (err) => this.log.error({ err }, 'trail: the append worker failed'));
     worker.on('exit', (code) => this.exited(worker, code));
@@ -108,18 +109,8 @@ export class AppendThread {
     const batch = this.unacknowledged.get(message.id);
     if (!batch) return;
     this.unacknowledged.delete(message.id);
-    if (message.type === 'failed') {
-      this.uncertainAbout(batch, new Error(message.message));
-      return;
-    }
-    for (const e of batch.events) this.uncertain.delete(e.index.eventId);
-    batch.resolve();
-  }
-
-  /** Hands `batch` back to the writer, to be sent again as `resent`. */
-  private uncertainAbout(batch: Unacknowledged, err: Error): void {
-    for (const e of batch.events) this.uncertain.add(e.index.eventId);
-    batch.reject(err);
+    if (message.type === 'failed') batch.reject(new Error(message.message));
+    else batch.resolve();
   }
 
   private exited(worker: Worker, code: number): void {
@@ -129,6 +120,6 @@ export class AppendThread {
     this.log.error({ code, batches: this.unacknowledged.size }, 'trail: the append worker ended; unacknowledged batches will be sent again');
     const lost = [...this.unacknowledged.values()];
     this.unacknowledged.clear();
-    for (const batch of lost) this.uncertainAbout(batch, new Error('the trail append worker ended before acknowledging the batch'));
+    for (const batch of lost) batch.reject(new Error('the trail append worker ended before acknowledging the batch'));
   }
 }

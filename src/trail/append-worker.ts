@@ -38,8 +38,8 @@ port.on('message', (message: ToWorker) => {
       sealer.adopt(Buffer.from(message.rootKey));
       return;
     case 'append': {
-      const { id, events, resent } = message;
-      work = work.then(() => store.append(events, { resent }).then(
+      const { id, batch, resent } = message;
+      work = work.then(() => store.append(batch, { resent }).then(
         () => reply({ type: 'appended', id }),
         (err: unknown) => reply({ type: 'failed', id, message: err instanceof Error ? err.message : String(err) }),
       ));

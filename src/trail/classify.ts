@@ -93,35 +93,56 @@ export function eventRegion(service: ServiceName, region: string): string {
 
 /** The CloudFormation-style type of a resource ARN, as CloudTrail's `resources[].type` names it. */
 export function resourceType(arn: string): string | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn') return undefined;
-  const service = parts[2];
-  const resource = parts.slice(5).join(':');
-  const kind = resource.split(/[/:]/)[0];
+  // arn:partition:service:region:account:resource, scanned rather than split: this runs for
+  // every resource of every event.
+  const at = colons(arn, 5);
+  if (at < 0 || !arn.startsWith('arn:')) return undefined;
+  const afterPartition = colons(arn, 2);
+  const service = arn.slice(afterPartition + 1, arn.indexOf(':', afterPartition + 1));
+  const kind = arn.slice(at + 1, firstOf(arn, at + 1));
   switch (service) {
-    case 's3': return resource.includes('/') ? 'AWS::S3::Object' : 'AWS::S3::Bucket';
+    case 's3': return arn.includes('/', at) ? 'AWS::S3::Object' : 'AWS::S3::Bucket';
     case 'kms': return kind === 'alias' ? 'AWS::KMS::Alias' : kind === 'key' ? 'AWS::KMS::Key' : undefined;
-    case 'iam': return IAM_TYPES[kind ?? ''];
+    case 'iam': return IAM_TYPES.get(kind);
     case 'sts': return kind === 'assumed-role' ? 'AWS::STS::AssumedRole' : kind === 'federated-user' ? 'AWS::STS::FederatedUser' : undefined;
     case 'cloudtrail': return kind === 'trail' ? 'AWS::CloudTrail::Trail' : undefined;
     default: return undefined;
   }
 }
 
-const IAM_TYPES: Record<string, string> = {
-  user: 'AWS::IAM::User', role: 'AWS::IAM::Role', group: 'AWS::IAM::Group', policy: 'AWS::IAM::Policy',
-  'instance-profile': 'AWS::IAM::InstanceProfile', 'oidc-provider': 'AWS::IAM::OIDCProvider',
-  'saml-provider': 'AWS::IAM::SAMLProvider', 'server-certificate': 'AWS::IAM::ServerCertificate',
-  mfa: 'AWS::IAM::VirtualMFADevice',
-};
+/** Where the `n`th colon of `arn` is, or -1. */
+function colons(arn: string, n: number): number {
+  let at = -1;
+  for (let k = 0; k < n; k++) {
+    at = arn.indexOf(':', at + 1);
+    if (at < 0) return -1;
+  }
+  return at;
+}
+
+/** The end of the resource's first segment: the first `/` or `:` from `from`, or the end. */
+function firstOf(arn: string, from: number): number {
+  for (let k = from; k < arn.length; k++) {
+    const c = arn.charCodeAt(k);
+    if (c === 0x2f || c === 0x3a) return k;
+  }
+  return arn.length;
+}
+
+const IAM_TYPES: ReadonlyMap<string, string> = new Map([
+  ['user', 'AWS::IAM::User'], ['role', 'AWS::IAM::Role'], ['group', 'AWS::IAM::Group'], ['policy', 'AWS::IAM::Policy'],
+  ['instance-profile', 'AWS::IAM::InstanceProfile'], ['oidc-provider', 'AWS::IAM::OIDCProvider'],
+  ['saml-provider', 'AWS::IAM::SAMLProvider'], ['server-certificate', 'AWS::IAM::ServerCertificate'],
+  ['mfa', 'AWS::IAM::VirtualMFADevice'],
+]);
 
 /**
  * The name event history shows for a resource (LookupEvents `Resources[].ResourceName`): S3
  * buckets and IAM entities by name, everything else by ARN.
  */
 export function resourceName(arn: string, type: string | undefined): string {
-  const resource = arn.split(':').slice(5).join(':');
+  if (type !== 'AWS::S3::Bucket' && !type?.startsWith('AWS::IAM::')) return arn;
+  const resource = arn.slice(colons(arn, 5) + 1);
   if (type === 'AWS::S3::Bucket') return resource;
-  if (type?.startsWith('AWS::IAM::')) return resource.slice(resource.lastIndexOf('/') + 1);
-  return arn;
+  return resource.slice(resource.lastIndexOf('/') + 1);
 }

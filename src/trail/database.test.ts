@@ -11,6 +11,7 @@ import { createEventHistory } from '../store/migrations/0005-trail.js';
 import { migrateTrailDatabase, openTrailSqlite, prepareTrailDatabase } from './database.js';
 import type { Principal } from '../server/context.js';
 import { buildEvent, type TrailEvent } from './event.js';
+import { encodeBatch } from './batch.js';
 import { TrailStore } from './store.js';
 import { verifyChain } from './verify.js';
 
@@ -39,7 +40,7 @@ describe('moving the event history out of coffer.sqlite into trail.sqlite', () =
     main = await openSqlite(join(dir, 'coffer.sqlite'));
     await migrate(main);
     const legacy = new TrailStore(main, sealer);
-    for (let i = 0; i < 3; i++) await legacy.append(Array.from({ length: 250 }, (_, k) => event(i * 250 + k)));
+    for (let i = 0; i < 3; i++) await legacy.append(encodeBatch(Array.from({ length: 250 }, (_, k) => event(i * 250 + k))));
     trail = (await openTrailSqlite(dir)).db;
   });
   afterEach(async () => {
@@ -60,7 +61,7 @@ describe('moving the event history out of coffer.sqlite into trail.sqlite', () =
     assert.equal(after.checkpoint, 'ok');
     assert.deepEqual({ events: after.events, head: after.head }, { events: 750, head: before.head });
     // The moved chain goes on: the next append links to the last moved event.
-    await new TrailStore(trail, sealer).append([event(750)]);
+    await new TrailStore(trail, sealer).append(encodeBatch([event(750)]));
     assert.deepEqual((await verifyChain(trail, sealer)).problems, []);
     // Later starts find nothing left to move.
     await prepareTrailDatabase(main, trail);

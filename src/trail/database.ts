@@ -24,6 +24,13 @@ import { createEventHistory } from '../store/migrations/0005-trail.js';
 /** The embedded trail database's file name in the data directory. */
 export const TRAIL_FILE = 'trail.sqlite';
 
+/**
+ * The embedded trail database's page size. Its rows are whole events (about 1 KB of JSON each):
+ * with 16 KiB pages an append costs a quarter less CPU than with SQLite's default 4 KiB (fewer
+ * page splits and WAL frames per event; measured on 300-event batches).
+ */
+export const TRAIL_PAGE_SIZE = 16 * 1024;
+
 /** Where the append worker opens its own connection to the trail database. */
 export type TrailLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -36,7 +43,7 @@ export interface TrailDatabase {
 /** The embedded trail database of `dataDir`, opened (created if needed) but not migrated. */
 export async function openTrailSqlite(dataDir: string): Promise<TrailDatabase> {
   const file = join(dataDir, TRAIL_FILE);
-  return { db: await openSqlite(file), location: { kind: 'sqlite', file } };
+  return { db: await openSqlite(file, { pageSize: TRAIL_PAGE_SIZE }), location: { kind: 'sqlite', file } };
 }
 
 /**

@@ -15,6 +15,7 @@ import { buildEvent } from './event.js';
 import type { CallRecord } from './recorder.js';
 import { SigningKeys } from './signing-keys.js';
 import { MemorySink } from './sink.js';
+import { encodeBatch } from './batch.js';
 import { TrailStore } from './store.js';
 
 const ACCOUNT = '111122223333';
@@ -90,7 +91,7 @@ describe('trail delivery: log files and signed digest files', () => {
       event({ region: 'eu-west-1', operation: 'DescribeKey' }),
       event({ principal: { ...ROOT, accountId: OTHER, arn: `arn:aws:iam::${OTHER}:root` } }),
     ];
-    await store.append([wanted[0]!, ...unwanted, wanted[1]!]);
+    await store.append(encodeBatch([wanted[0]!, ...unwanted, wanted[1]!]));
     await delivery.runOnce();
     assert.equal(objects('CloudTrail').length, 0, 'nothing before the delivery interval has passed');
     clock.advance(61_000);
@@ -138,7 +139,7 @@ describe('trail delivery: log files and signed digest files', () => {
   });
 
   it('chains the next digest to the previous one; a forged digest fails awscli validation', async () => {
-    await store.append([event({ operation: 'ScheduleKeyDeletion' })]);
+    await store.append(encodeBatch([event({ operation: 'ScheduleKeyDeletion' })]));
     clock.advance(61_000);
     await delivery.runOnce();
     const digests = objects('CloudTrail-Digest');
@@ -165,7 +166,7 @@ describe('trail delivery: log files and signed digest files', () => {
     await db.updateTable('trails').set({
       event_selectors: JSON.stringify([{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: false, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3:::photos/'] }] }]),
     }).execute();
-    await store.append([put, elsewhere, event({ operation: 'CreateAlias' })]);
+    await store.append(encodeBatch([put, elsewhere, event({ operation: 'CreateAlias' })]));
     clock.advance(61_000);
     await delivery.runOnce();
     const logs = objects('CloudTrail');

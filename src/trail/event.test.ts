@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { AwsError } from '../errors.js';
 import type { Principal } from '../server/context.js';
+import { resourceName, resourceType } from './classify.js';
 import { buildEvent, draftEvent, finishEvent, EVENT_VERSION } from './event.js';
 import { javaDate, decapitalize } from './params.js';
 import type { CallRecord } from './recorder.js';
@@ -285,6 +286,18 @@ describe('CloudTrail events: formatting', () => {
     assert.equal(javaDate(new Date('2022-08-10T22:38:27Z')), 'Aug 10, 2022, 10:38:27 PM');
     assert.equal(javaDate(new Date('2022-01-02T00:05:09Z')), 'Jan 2, 2022, 12:05:09 AM');
     assert.equal(javaDate(new Date('2022-01-02T12:00:00Z')), 'Jan 2, 2022, 12:00:00 PM');
+  });
+
+  it('resource types and names come from the ARN; a name no type has is no type', () => {
+    const typed = (arn: string) => [resourceType(arn), resourceName(arn, resourceType(arn))];
+    assert.deepEqual(typed('arn:aws:s3:::photos'), ['AWS::S3::Bucket', 'photos']);
+    assert.deepEqual(typed('arn:aws:s3:::photos/a:b/c'), ['AWS::S3::Object', 'arn:aws:s3:::photos/a:b/c']);
+    assert.deepEqual(typed('arn:aws:iam::111122223333:user/path/bob'), ['AWS::IAM::User', 'bob']);
+    assert.deepEqual(typed('arn:aws:kms:us-east-1:111122223333:alias/app'), ['AWS::KMS::Alias', 'arn:aws:kms:us-east-1:111122223333:alias/app']);
+    assert.deepEqual(typed('arn:aws:sts::111122223333:assumed-role/r/s'), ['AWS::STS::AssumedRole', 'arn:aws:sts::111122223333:assumed-role/r/s']);
+    for (const arn of ['arn:aws:iam::111122223333:constructor', 'arn:aws:iam::111122223333:toString/x', 'arn:aws:ec2:us-east-1:1:instance/i', 'arn:aws:kms', 'key/abc']) {
+      assert.equal(resourceType(arn), undefined, arn);
+    }
   });
 
   it('a request that named no operation makes no event', () => {

@@ -25,7 +25,8 @@ export const EVENT_VERSION = '1.11';
 /** The columns LookupEvents filters on, derived from the event itself. */
 export interface EventIndex {
   eventId: string;
-  eventTime: Date;
+  /** As the event shows it (trailTime). */
+  eventTime: string;
   /** The account that receives the event (recipientAccountId). */
   accountId: string;
   region: string;
@@ -112,20 +113,26 @@ function normalizeIp(ip: string): string {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
+/** An entry of the `resources` array, with its type worked out once. */
+interface EventResource {
+  arn: string;
+  type: string | undefined;
+  accountId: string | undefined;
+}
+
 /** The `resources` array: S3 object events also name the bucket (with its owner), as AWS does. */
-function eventResources(draft: EventDraft, recipient: string): Array<{ ARN: string; accountId?: string; type?: string }> {
-  const arns = [...new Set(draft.resourceArns)];
-  for (const arn of draft.resourceArns) {
-    if (resourceType(arn) !== 'AWS::S3::Object') continue;
-    const bucketArn = arn.slice(0, arn.indexOf('/'));
-    if (!arns.includes(bucketArn)) arns.push(bucketArn);
+function eventResources(draft: EventDraft, recipient: string): EventResource[] {
+  const out: EventResource[] = [];
+  const add = (arn: string, type: string | undefined) => {
+    if (out.some((r) => r.arn === arn)) return;
+    const account = arn.split(':', 5)[4];
+    out.push({ arn, type, accountId: account || (type === 'AWS::S3::Bucket' ? recipient : undefined) });
+  };
+  for (const arn of draft.resourceArns) add(arn, resourceType(arn));
+  for (const { arn, type } of [...out]) {
+    if (type === 'AWS::S3::Object') add(arn.slice(0, arn.indexOf('/')), 'AWS::S3::Bucket');
   }
-  return arns.map((arn) => {
-    const type = resourceType(arn);
-    const account = arn.split(':')[4];
-    const accountId = account || (type === 'AWS::S3::Bucket' ? recipient : undefined);
-    return { ARN: arn, ...(accountId ? { accountId } : {}), ...(type ? { type } : {}) };
-  });
+  return out;
 }
 
 /**
@@ -159,7 +166,14 @@ export function finishEvent(draft: EventDraft, principal: TrailPrincipal | null,
   event.requestID = draft.requestId;
   event.eventID = draft.eventId;
   event.readOnly = draft.readOnly;
-  if (resources.length > 0) event.resources = resources;
+  if (resources.length > 0) {
+    event.resources = resources.map(({ arn, type, accountId }) => {
+      const entry: Record<string, string> = { ARN: arn };
+      if (accountId) entry.accountId = accountId;
+      if (type) entry.type = type;
+      return entry;
+    });
+  }
   event.eventType = 'AwsApiCall';
   event.managementEvent = draft.category === 'Management';
   event.recipientAccountId = recipientAccountId;
@@ -171,7 +185,7 @@ export function finishEvent(draft: EventDraft, principal: TrailPrincipal | null,
     json: JSON.stringify(event),
     index: {
       eventId: draft.eventId,
-      eventTime: new Date(event.eventTime as string),
+      eventTime: event.eventTime as string,
       accountId: recipientAccountId,
       region: draft.region,
       eventName: event.eventName as string,
@@ -180,7 +194,7 @@ export function finishEvent(draft: EventDraft, principal: TrailPrincipal | null,
       username: lookupUsername(principal, invokedBy),
       accessKeyId: (principal || invokedBy) ? draft.accessKeyId : undefined,
       category: draft.category,
-      resources: resources.map((r) => ({ type: r.type, name: resourceName(r.ARN, r.type), arn: r.ARN })),
+      resources: resources.map(({ arn, type }) => ({ type, name: resourceName(arn, type), arn })),
     },
   };
 }
@@ -196,7 +210,7 @@ export function indexOf(json: string): Omit<EventIndex, 'username' | 'accessKeyI
   const e = JSON.parse(json) as Record<string, any>;
   return {
     eventId: e.eventID,
-    eventTime: new Date(e.eventTime),
+    eventTime: e.eventTime,
     accountId: e.recipientAccountId,
     region: e.awsRegion,
     eventName: e.eventName,

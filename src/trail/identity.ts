@@ -26,8 +26,13 @@ export const ANONYMOUS_IDENTITY: UserIdentity = { type: 'AWSAccount', principalI
 
 /** Second-precision ISO 8601, the form CloudTrail writes every time in. */
 export function trailTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Every event of a second shows the same text: the last one is kept.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond.second) lastSecond = { second, text: `${date.toISOString().slice(0, -5)}Z` };
+  return lastSecond.text;
 }
+
+let lastSecond = { second: NaN, text: '' };
 
 /**
  * The identity of a call. `accessKeyId` is the key the request was signed with; `invokedBy`

@@ -9,6 +9,7 @@ import { openSqlite, type Db } from '../store/database.js';
 import { up as trailSchema } from '../store/migrations/0005-trail.js';
 import { buildEvent } from './event.js';
 import { HISTORY_MS, TrailRetention } from './retention.js';
+import { encodeBatch } from './batch.js';
 import { TrailStore } from './store.js';
 import { verifyChain } from './verify.js';
 
@@ -40,8 +41,8 @@ describe('90-day retention of the event history', () => {
     clock = new Clock();
     retention = new TrailRetention({ db, trailDb: db, sealer, clock, log: createLogger('silent') });
     // Events 1-3 on day 0, 4-5 on day 10.
-    await store.append([1, 2, 3].map((n) => event(n, T0 + n * 1000)));
-    await store.append([4, 5].map((n) => event(n, T0 + 10 * DAY + n * 1000)));
+    await store.append(encodeBatch([1, 2, 3].map((n) => event(n, T0 + n * 1000))));
+    await store.append(encodeBatch([4, 5].map((n) => event(n, T0 + 10 * DAY + n * 1000))));
   });
   afterEach(async () => {
     await retention.stop();
@@ -68,7 +69,7 @@ describe('90-day retention of the event history', () => {
     assert.equal(await retention.prune(), 2);
     assert.deepEqual(await seqs(), []);
     assert.deepEqual((await verifyChain(db, sealer)).problems, []);
-    await store.append([event(6, clock.now().getTime())]);
+    await store.append(encodeBatch([event(6, clock.now().getTime())]));
     assert.deepEqual(await seqs(), [6]);
     assert.deepEqual((await verifyChain(db, sealer)).problems, []);
   });

@@ -9,7 +9,7 @@ import type { Database, Db } from '../store/database.js';
 import { durable } from '../store/group-commit.js';
 import { lockInTransaction } from '../store/postgres/locks.js';
 import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, sealHead } from './chain.js';
-import type { TrailEvent } from './event.js';
+import { decodeBatch, RESOURCES_AT } from './batch.js';
 import { trailTime } from './identity.js';
 import type { TrailEventResourcesTable, TrailEventsTable } from './tables.js';
 
@@ -39,7 +39,8 @@ const EVENT_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof TrailEventsTable>;
 const RESOURCE_COLUMNS = ['seq', 'resource_arn', 'resource_type', 'resource_name'] as const satisfies ReadonlyArray<keyof TrailEventResourcesTable>;
 
-type Row = Record<string, string | number | null>;
+type Value = string | number | null;
+type DecodedEvent = ReturnType<typeof decodeBatch> extends Iterable<infer E> ? E : never;
 
 export class TrailStore {
   /**
@@ -51,34 +52,39 @@ export class TrailStore {
 
   constructor(private readonly db: Db, private readonly sealer: Sealer) {}
 
-  private async insertRows(tx: Kysely<Database>, table: 'trail_events' | 'trail_event_resources', columns: readonly string[], rows: Row[]): Promise<void> {
-    for (let k = 0; k < rows.length; k += INSERT_CHUNK) {
-      const chunk = rows.slice(k, k + INSERT_CHUNK);
-      const key = `${table}/${chunk.length}`;
+  /** Inserts rows given as their values, flat, in `columns` order. */
+  private async insertRows(tx: Kysely<Database>, table: 'trail_events' | 'trail_event_resources', columns: readonly string[], values: Value[]): Promise<void> {
+    const perChunk = INSERT_CHUNK * columns.length;
+    for (let k = 0; k < values.length; k += perChunk) {
+      const chunk = values.slice(k, k + perChunk);
+      const count = chunk.length / columns.length;
+      const key = `${table}/${count}`;
       let text = this.inserts.get(key);
       if (!text) {
         const placeholder = Object.fromEntries(columns.map((c) => [c, null]));
-        text = tx.insertInto(table).values(chunk.map(() => placeholder) as never).compile().sql;
+        text = tx.insertInto(table).values(Array.from({ length: count }, () => placeholder) as never).compile().sql;
         this.inserts.set(key, text);
       }
-      await tx.executeQuery(CompiledQuery.raw(text, chunk.flatMap((row) => columns.map((c) => row[c] ?? null))));
+      await tx.executeQuery(CompiledQuery.raw(text, chunk));
     }
   }
 
   /**
-   * Appends events to the chain in one transaction and seals the new head with it. Nodes sharing a
-   * database append one at a time (a lock held until commit), so the chain stays one chain.
+   * Appends a batch (batch.ts) to the chain in one transaction and seals the new head with it.
+   * Nodes sharing a database append one at a time (a lock held until commit), so the chain stays
+   * one chain.
    *
    * `resent`: the batch may have been appended already (its first attempt's outcome is unknown,
    * see append-thread.ts); events whose eventID the chain holds are then left out. Event IDs are
-   * unique (random UUIDs, a unique column), and a batch is one transaction, so this appends
-   * exactly what the first attempt did not.
+   * unique (a unique column), and a batch is one transaction, so this appends exactly what the
+   * first attempt did not.
    */
-  async append(events: TrailEvent[], options: { resent?: boolean } = {}): Promise<void> {
-    if (events.length === 0) return;
+  async append(batch: Uint8Array, options: { resent?: boolean } = {}): Promise<void> {
+    if (batch.length === 0) return;
     // Runs on the append worker's thread (append-worker.ts): nothing waits on its event loop.
     await this.db.transaction().execute(async (tx) => {
       await lockInTransaction(tx, 'coffer:trail-chain');
+      let events = [...decodeBatch(batch)];
       if (options.resent) events = await this.unrecorded(tx, events);
       if (events.length === 0) return;
       // Retention may have removed every event: the chain then goes on from the sealed head.
@@ -86,26 +92,19 @@ export class TrailStore {
         ?? await tx.selectFrom('trail_checkpoints').select(['seq', 'hash']).where('name', '=', EVENTS_CHECKPOINT).executeTakeFirst();
       let seq = head?.seq ?? 0;
       let prev = head?.hash ?? GENESIS_HASH;
-      const rows: EventRow[] = [];
-      const resources: Array<{ seq: number; resource_arn: string; resource_type: string | null; resource_name: string }> = [];
-      for (const event of events) {
+      // The rows' values in column order (EVENT_COLUMNS, RESOURCE_COLUMNS), flat: what the INSERTs bind.
+      const rows: Value[] = [];
+      const resources: Value[] = [];
+      for (const { index, json } of events) {
         seq += 1;
-        const hash = chainHash(prev, event.json);
-        const i = event.index;
-        rows.push({
-          seq, event_id: i.eventId, event_time: trailTime(i.eventTime), account_id: i.accountId, region: i.region,
-          event_name: i.eventName, event_source: i.eventSource, read_only: i.readOnly ? 1 : 0, category: i.category,
-          username: i.username ?? null, access_key_id: i.accessKeyId ?? null, event_json: event.json, prev_hash: prev, hash,
-        });
-        const seen = new Set<string>();
-        for (const r of i.resources) {
-          if (seen.has(r.arn)) continue;
-          seen.add(r.arn);
-          resources.push({ seq, resource_arn: r.arn, resource_type: r.type ?? null, resource_name: r.name });
-        }
+        const hash = chainHash(prev, json);
+        rows.push(seq);
+        for (let k = 0; k < RESOURCES_AT; k++) rows.push(index[k]!);
+        rows.push(json, prev, hash);
+        for (let k = RESOURCES_AT; k < index.length; k += 3) resources.push(seq, index[k]!, index[k + 1]!, index[k + 2]!);
         prev = hash;
       }
-      await this.insertRows(tx, 'trail_events', EVENT_COLUMNS, rows as unknown as Row[]);
+      await this.insertRows(tx, 'trail_events', EVENT_COLUMNS, rows);
       await this.insertRows(tx, 'trail_event_resources', RESOURCE_COLUMNS, resources);
       const sealed = sealHead(this.sealer, EVENTS_CHECKPOINT, { seq, hash: prev });
       await tx.insertInto('trail_checkpoints')
@@ -118,13 +117,13 @@ export class TrailStore {
   }
 
   /** The events of `events` whose eventID is not in the chain. */
-  private async unrecorded(tx: Kysely<Database>, events: TrailEvent[]): Promise<TrailEvent[]> {
+  private async unrecorded(tx: Kysely<Database>, events: DecodedEvent[]): Promise<DecodedEvent[]> {
     const recorded = new Set<string>();
     for (let k = 0; k < events.length; k += INSERT_CHUNK) {
-      const ids = events.slice(k, k + INSERT_CHUNK).map((e) => e.index.eventId);
+      const ids = events.slice(k, k + INSERT_CHUNK).map((e) => e.index[0]);
       for (const row of await tx.selectFrom('trail_events').select('event_id').where('event_id', 'in', ids).execute()) recorded.add(row.event_id);
     }
-    return events.filter((e) => !recorded.has(e.index.eventId));
+    return events.filter((e) => !recorded.has(e.index[0]));
   }
 
   /** The newest seq (0 when the history is empty). */

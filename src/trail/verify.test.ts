@@ -8,6 +8,7 @@ import { up as trailSchema } from '../store/migrations/0005-trail.js';
 import type { Principal } from '../server/context.js';
 import { chainHash } from './chain.js';
 import { buildEvent } from './event.js';
+import { encodeBatch } from './batch.js';
 import { TrailStore } from './store.js';
 import { verifyChain } from './verify.js';
 
@@ -28,7 +29,7 @@ async function insertForged(db: Db, e: ReturnType<typeof event>, seq: number, pr
   const i = e.index;
   await db.insertInto('trail_event_resources').values(i.resources.map((r) => ({ seq, resource_arn: r.arn, resource_type: r.type ?? null, resource_name: r.name }))).execute();
   await db.insertInto('trail_events').values({
-    seq, event_id: i.eventId, event_time: i.eventTime.toISOString().replace(/\.\d{3}Z$/, 'Z'), account_id: i.accountId, region: i.region,
+    seq, event_id: i.eventId, event_time: i.eventTime, account_id: i.accountId, region: i.region,
     event_name: i.eventName, event_source: i.eventSource, read_only: i.readOnly ? 1 : 0, category: i.category, username: 'root',
     access_key_id: i.accessKeyId ?? null, event_json: e.json, prev_hash: prevHash, hash: chainHash(prevHash, e.json),
   }).execute();
@@ -44,8 +45,8 @@ describe('the event hash chain and coffer trail verify', () => {
     await trailSchema(db);
     sealer = new Sealer(randomBytes(32));
     store = new TrailStore(db, sealer);
-    await store.append([1, 2, 3, 4, 5].map(event));
-    await store.append([6, 7, 8, 9, 10].map(event));
+    await store.append(encodeBatch([1, 2, 3, 4, 5].map(event)));
+    await store.append(encodeBatch([6, 7, 8, 9, 10].map(event)));
   });
   afterEach(() => db.destroy());
 

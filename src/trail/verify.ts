@@ -103,7 +103,7 @@ function checkIndex(row: EventRow, resources: string[], problems: VerifyProblem[
   try {
     const i = indexOf(row.event_json);
     const expected: Record<string, unknown> = {
-      event_id: i.eventId, event_time: i.eventTime.toISOString().replace(/\.\d{3}Z$/, 'Z'), account_id: i.accountId,
+      event_id: i.eventId, event_time: i.eventTime, account_id: i.accountId,
       region: i.region, event_name: i.eventName, event_source: i.eventSource, read_only: i.readOnly ? 1 : 0, category: i.category,
     };
     mismatch = Object.keys(expected).find((k) => (row as unknown as Record<string, unknown>)[k] !== expected[k]);

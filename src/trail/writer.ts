@@ -5,11 +5,14 @@
  * queued, so a clean shutdown loses no event of an answered request.
  *
  * The appending itself (hash chain, SQL, commit) runs on the append worker's thread
- * (append-thread.ts): this thread's share of an event is building it and one postMessage a batch.
+ * (append-thread.ts): this thread's share of an event is building and encoding it (batch.ts), and
+ * one postMessage a batch. Events whose caller or recipient is looked up first (a failed signature,
+ * an anonymous S3 call) join the chain after the batch's others.
  */
 import type { Logger } from '../server/logger.js';
 import type { Principal } from '../server/context.js';
-import { draftEvent, finishEvent, type EventDraft, type TrailEvent } from './event.js';
+import { BatchEncoder } from './batch.js';
+import { draftEvent, finishEvent, type EventDraft } from './event.js';
 import type { CallRecord, CallRecorder } from './recorder.js';
 import type { AppendThread } from './append-thread.js';
 
@@ -24,7 +27,7 @@ export interface TrailDirectory {
 export interface TrailWriterOptions {
   /** Longest an event waits before it is written (default 50 ms). */
   flushMs?: number;
-  /** Events per transaction; a full batch is written at once (default 500). */
+  /** A pass starts at once when this many events wait (default 500). */
   maxBatch?: number;
   /** Events kept while the store refuses writes; beyond it the oldest are dropped, loudly. */
   maxQueue?: number;
@@ -36,12 +39,24 @@ interface Deferred {
   accessKeyId?: string;
 }
 
-type Queued = TrailEvent | Deferred;
+/** A batch handed to the worker and not yet acknowledged. */
+interface Unsent {
+  batch: Buffer;
+  count: number;
+  /** Rejected before: it may be in the chain already (append-thread.ts). */
+  resent: boolean;
+}
 
 export class TrailWriter implements CallRecorder {
-  private queue: Queued[] = [];
+  /** Finished events, encoded at once (batch.ts explains why). */
+  private encoder = new BatchEncoder();
+  private deferred: Deferred[] = [];
+  /** Oldest first; a batch leaves once the worker acknowledged it. */
+  private unsent: Unsent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** The pass flush() queued that has not started yet: later calls share it. */
+  private nextPass: Promise<void> | undefined;
   private stopped = false;
   private readonly flushMs: number;
   private readonly maxBatch: number;
@@ -67,22 +82,24 @@ export class TrailWriter implements CallRecorder {
       }
       const draft = draftEvent(call);
       if (!draft) return;
-      this.queue.push(call.principal ? finishEvent(draft, call.principal, call.principal.accountId) : { draft, accessKeyId: call.accessKeyId });
-      if (this.queue.length > this.maxQueue) {
-        const dropped = this.queue.splice(0, this.queue.length - this.maxQueue).length;
-        this.log.error({ dropped }, 'trail: the event store is not accepting writes; oldest events dropped');
-      }
-      if (this.queue.length >= this.maxBatch) void this.flush();
+      if (call.principal) this.encoder.add(finishEvent(draft, call.principal, call.principal.accountId));
+      else this.deferred.push({ draft, accessKeyId: call.accessKeyId });
+      const waiting = this.encoder.count + this.deferred.length;
+      if (this.unsent.length > 0) this.dropBeyondLimit(waiting);
+      if (waiting >= this.maxBatch) void this.flush();
       else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
     } catch (err) {
       this.log.error({ err, requestId: call.requestId }, 'trail: could not build the event');
     }
   }
 
-  /** Writes everything queued so far; resolves when it is durable (LookupEvents waits for it). */
+  /** Writes everything recorded so far; resolves when it is durable (LookupEvents waits for it). */
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.drain());
-    return this.chain;
+    this.nextPass ??= this.chain = this.chain.then(() => {
+      this.nextPass = undefined;
+      return this.drain();
+    });
+    return this.nextPass;
   }
 
   /** Background job: a pass writes the queue. */
@@ -96,46 +113,55 @@ export class TrailWriter implements CallRecorder {
     await this.appender.stop();
   }
 
+  /**
+   * One pass: what is recorded now becomes a batch, and the batches not yet acknowledged go to the
+   * worker, oldest first. Events recorded meanwhile wait for the timer or a full batch, instead of
+   * following at once in batches of a few (each a message to the worker and a transaction).
+   */
   private async drain(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    // Only what is queued now: events recorded while a batch is appended wait for the timer or a
-    // full batch, instead of following at once in batches of a few (each a message to the worker
-    // and a transaction of its own).
-    for (let left = this.queue.length; left > 0 && this.queue.length > 0;) {
-      const batch = this.queue.splice(0, Math.min(this.maxBatch, left));
-      left -= batch.length;
-      try {
-        await this.appender.append(await this.complete(batch));
-      } catch (err) {
-        // Keep the events and try again later: the chain is untouched by a failed transaction, and
-        // a batch a dead worker may have committed is not appended twice (append-thread.ts).
-        this.queue.unshift(...batch);
-        this.log.error({ err, events: batch.length }, 'trail: writing events failed; will retry');
-        if (!this.stopped) this.timer ??= setTimeout(() => void this.flush(), Math.max(this.flushMs, 1000));
-        return;
+    try {
+      await this.completeDeferred();
+      if (this.encoder.count > 0) this.unsent.push({ count: this.encoder.count, batch: this.encoder.take(), resent: false });
+      while (this.unsent.length > 0) {
+        const next = this.unsent[0]!;
+        await this.appender.append(next.batch, next.resent);
+        this.unsent.shift();
       }
+    } catch (err) {
+      // Keep the batch and try again later: the chain is untouched by a failed transaction, and a
+      // batch a dead worker may have committed is not appended twice (append-thread.ts).
+      if (this.unsent[0]) this.unsent[0].resent = true;
+      this.log.error({ err }, 'trail: writing events failed; will retry');
+      if (!this.stopped) this.timer ??= setTimeout(() => void this.flush(), Math.max(this.flushMs, 1000));
     }
   }
 
   /** Resolves deferred callers; events with nobody to deliver them to are dropped, as AWS drops them. */
-  private async complete(batch: Queued[]): Promise<TrailEvent[]> {
-    const out: TrailEvent[] = [];
-    for (const item of batch) {
-      if ('json' in item) {
-        out.push(item);
-        continue;
-      }
-      const { draft, accessKeyId } = item;
+  private async completeDeferred(): Promise<void> {
+    while (this.deferred.length > 0) {
+      const { draft, accessKeyId } = this.deferred[0]!;
       if (accessKeyId) {
         // A named key whose signature failed: logged for the key's account; an unknown key has none.
         const principal = await this.directory.principalForKey(accessKeyId);
-        if (principal) out.push(finishEvent(draft, principal, principal.accountId));
+        if (principal) this.encoder.add(finishEvent(draft, principal, principal.accountId));
       } else if (draft.bucket) {
         const owner = await this.directory.bucketOwner(draft.bucket);
-        if (owner) out.push(finishEvent(draft, null, owner));
+        if (owner) this.encoder.add(finishEvent(draft, null, owner));
       }
+      this.deferred.shift();
     }
-    return out;
+  }
+
+  /** While the store refuses writes, keeps at most maxQueue events: the oldest batches go, loudly. */
+  private dropBeyondLimit(waiting: number): void {
+    let queued = waiting + this.unsent.reduce((n, u) => n + u.count, 0);
+    // The batch at the front may be with the worker right now: it stays.
+    while (queued > this.maxQueue && this.unsent.length > 1) {
+      const [dropped] = this.unsent.splice(1, 1);
+      queued -= dropped!.count;
+      this.log.error({ dropped: dropped!.count }, 'trail: the event store is not accepting writes; oldest events dropped');
+    }
   }
 }
