@@ -63,16 +63,16 @@ const byGrantToken: KeyRefOf = async (_ctx, input, deps) => {
 };
 
 /** kms:EncryptionContext:<key> (the key's own case) and kms:EncryptionContextKeys of one or more contexts. */
-function contextConditions(...contexts: Array<Record<string, string> | undefined>): Conditions {
-  const out: Conditions = {};
-  const keys = new Set<string>();
+function contextConditions(out: Conditions, ...contexts: Array<Record<string, string> | undefined>): Conditions {
+  let keys: Set<string> | undefined;
   for (const c of contexts) {
-    for (const [k, v] of Object.entries(c ?? {})) {
+    if (!c) continue;
+    for (const [k, v] of Object.entries(c)) {
       out[`kms:EncryptionContext:${k}`] = v;
-      keys.add(k);
+      (keys ??= new Set()).add(k);
     }
   }
-  if (keys.size) out['kms:EncryptionContextKeys'] = [...keys];
+  if (keys) out['kms:EncryptionContextKeys'] = [...keys];
   return out;
 }
 
@@ -99,16 +99,21 @@ const CREATE_KEY_CONDITIONS: Record<string, string> = {
   KeySpec: 'kms:KeySpec', KeyUsage: 'kms:KeyUsage', Origin: 'kms:KeyOrigin', MultiRegion: 'kms:MultiRegion',
 };
 
+// As entries once: every call walks them.
+const MEMBER_ENTRIES = Object.entries(MEMBER_CONDITIONS);
+const CREATE_KEY_ENTRIES = Object.entries({ ...MEMBER_CONDITIONS, ...CREATE_KEY_CONDITIONS });
+
 /** Operations whose grant-related keys say whether an AWS service made the call for its user. */
 const GRANT_OPERATIONS = new Set(['CreateGrant', 'ListGrants', 'RevokeGrant']);
 
-function requestConditions(ctx: RequestContext, op: string, input: Input): Conditions {
-  const out: Conditions = contextConditions(input.EncryptionContext, input.SourceEncryptionContext, input.DestinationEncryptionContext);
+/** Adds the request's condition keys to `out`. */
+function requestConditions(out: Conditions, ctx: RequestContext, op: string, input: Input): Conditions {
+  contextConditions(out, input.EncryptionContext, input.SourceEncryptionContext, input.DestinationEncryptionContext);
   if (ctx.principal) out['kms:CallerAccount'] = ctx.principal.accountId;
   if (typeof input.KeyId === 'string' && (input.KeyId.startsWith('alias/') || input.KeyId.includes(':alias/'))) {
     out['kms:RequestAlias'] = input.KeyId.startsWith('alias/') ? input.KeyId : input.KeyId.slice(input.KeyId.indexOf(':alias/') + 1);
   }
-  for (const [member, key] of Object.entries(op === 'CreateKey' ? { ...MEMBER_CONDITIONS, ...CREATE_KEY_CONDITIONS } : MEMBER_CONDITIONS)) {
+  for (const [member, key] of op === 'CreateKey' ? CREATE_KEY_ENTRIES : MEMBER_ENTRIES) {
     if (input[member] !== undefined && input[member] !== null) out[key] = String(input[member]);
   }
   if (input.ValidTo instanceof Date) out['kms:ValidTo'] = String(Math.floor(input.ValidTo.getTime() / 1000));
@@ -121,7 +126,7 @@ function requestConditions(ctx: RequestContext, op: string, input: Input): Condi
     const types = ['EncryptionContextEquals', 'EncryptionContextSubset'].filter((t) => c[t] !== undefined);
     if (types.length) out['kms:GrantConstraintType'] = types;
     // The constraint's pairs are what kms:EncryptionContext:* conditions see on CreateGrant.
-    Object.assign(out, contextConditions(c.EncryptionContextEquals, c.EncryptionContextSubset));
+    contextConditions(out, c.EncryptionContextEquals, c.EncryptionContextSubset);
   }
   const tags: Array<{ TagKey: string; TagValue: string }> = Array.isArray(input.Tags) && op !== 'ListResourceTags' ? input.Tags : [];
   for (const t of tags) out[`aws:RequestTag/${t.TagKey}`] = t.TagValue;
@@ -208,7 +213,7 @@ export function kmsActions(deps: KmsDeps): ActionTable {
       },
       async conditions(ctx, input) {
         const f = await keyFacts(ctx, input);
-        return { ...(f ? keyConditions(f) : {}), ...requestConditions(ctx, op, input) };
+        return requestConditions(f ? keyConditions(f) : {}, ctx, op, input);
       },
       async resourcePolicy(ctx, input): Promise<ResourcePolicy | undefined> {
         const f = await keyFacts(ctx, input);

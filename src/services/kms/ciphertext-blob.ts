@@ -33,7 +33,8 @@
  * - Every parse or authentication failure is the same InvalidCiphertextException (empty message),
  *   as AWS answers, so the answer says nothing about which part was wrong.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { publicRandom } from '../../crypto/public-random.js';
 
 const MAGIC = Buffer.from('CKM', 'ascii');
 const VERSION = 0x01;
@@ -110,9 +111,8 @@ export function blobKey(material: Buffer, salt: Buffer): Buffer {
 /** Encrypts `plaintext` under `material` (the key's material `header.materialVersion`). */
 export function sealBlob(header: BlobHeader, material: Buffer, plaintext: Buffer, context?: Record<string, string>): Buffer {
   const head = encodeHeader(header);
-  // One draw from the CSPRNG for both, into Node's pooled small-buffer memory: each call, and each
-  // ArrayBuffer of its own that randomBytes() would allocate, costs more than the bytes.
-  const fresh = randomFillSync(Buffer.allocUnsafe(SALT_BYTES + IV_BYTES));
+  // One draw for both (public-random.ts: per call, the CSPRNG costs more than the bytes).
+  const fresh = publicRandom(SALT_BYTES + IV_BYTES);
   const salt = fresh.subarray(0, SALT_BYTES);
   const iv = fresh.subarray(SALT_BYTES);
   const cipher = createCipheriv('aes-256-gcm', blobKey(material, salt), iv, { authTagLength: TAG_BYTES });
