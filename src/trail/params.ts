@@ -14,7 +14,7 @@
  *   Encrypt, Decrypt and GenerateDataKey included), except STS's credential-vending calls.
  */
 import { loadModel, type ServiceName } from '../model/registry.js';
-import type { ServiceModel, ShapeRef } from '../model/types.js';
+import type { ServiceModel, Shape, ShapeRef } from '../model/types.js';
 import { resolve } from '../protocols/values.js';
 import type { CallRecord } from './recorder.js';
 
@@ -53,9 +53,18 @@ export function javaDate(date: Date): string {
  * `KeyId` -> `keyId`, but `AWSAccountId` stays (two leading capitals).
  */
 export function decapitalize(name: string): string {
-  if (name.length > 1 && name[0] === name[0]!.toUpperCase() && name[1] === name[1]!.toUpperCase() && /[A-Z]/.test(name[1]!)) return name;
-  return name.charAt(0).toLowerCase() + name.slice(1);
+  let logged = decapitalized.get(name);
+  if (logged === undefined) {
+    logged = name.length > 1 && name[0] === name[0]!.toUpperCase() && name[1] === name[1]!.toUpperCase() && /[A-Z]/.test(name[1]!)
+      ? name
+      : name.charAt(0).toLowerCase() + name.slice(1);
+    decapitalized.set(name, logged);
+  }
+  return logged;
 }
+
+/** Member names come from the models: a bounded set, each worked out once. */
+const decapitalized = new Map<string, string>();
 
 /** One decoded value as CloudTrail logs it, or OMIT. `rename` names structure members. */
 function convert(model: ServiceModel, ref: ShapeRef, value: unknown, rename: (member: string, ref: ShapeRef) => string): unknown {
@@ -82,7 +91,7 @@ function convert(model: ServiceModel, ref: ShapeRef, value: unknown, rename: (me
     case 'structure': {
       if (shape.document) return value;
       const out: Record<string, unknown> = {};
-      for (const [name, member] of Object.entries(shape.members ?? {})) {
+      for (const [name, member] of membersOf(shape)) {
         if (OMITTED_MEMBERS.has(name)) continue;
         const converted = convert(model, member, (value as Record<string, unknown>)[name], rename);
         if (converted !== OMIT) out[rename(name, member)] = converted;
@@ -93,6 +102,15 @@ function convert(model: ServiceModel, ref: ShapeRef, value: unknown, rename: (me
       return value;
   }
 }
+
+/** A structure's members as entries, listed once per shape (every logged call walks them). */
+function membersOf(shape: Shape): Array<[string, ShapeRef]> {
+  let entries = memberEntries.get(shape);
+  if (!entries) memberEntries.set(shape, (entries = Object.entries(shape.members ?? {})));
+  return entries;
+}
+
+const memberEntries = new WeakMap<Shape, Array<[string, ShapeRef]>>();
 
 function nonEmpty(value: unknown): Record<string, unknown> | null {
   return value && typeof value === 'object' && Object.keys(value).length > 0 ? (value as Record<string, unknown>) : null;
