@@ -117,6 +117,21 @@ describe('TrailWriter: batched, ordered, flushed on stop, appended on the worker
     assert.deepEqual((await verifyChain(db, sealer)).problems, []);
   });
 
+  it('while the store refuses writes, at most maxQueue events wait: the oldest go', async () => {
+    const w = new TrailWriter(thread(), directory, log, { flushMs: 60_000, maxBatch: 2, maxQueue: 6 });
+    await sql`alter table trail_checkpoints rename to away`.execute(db);
+    for (let i = 0; i < 40; i++) {
+      w.record(call({ operation: `Op${i}` }));
+      if (i % 2 === 1) await w.flush();
+    }
+    await sql`alter table away rename to trail_checkpoints`.execute(db);
+    await w.stop();
+    const kept = await names();
+    // Six in all: the batch the worker was given first (it may have been committing), then the newest.
+    assert.deepEqual(kept, ['Op0', 'Op1', 'Op36', 'Op37', 'Op38', 'Op39']);
+    assert.deepEqual((await verifyChain(db, sealer)).problems, []);
+  });
+
   it('a worker that dies is replaced; a batch it committed without acknowledging is not appended twice', async () => {
     const appender = thread();
     const insides = appender as unknown as ThreadInsides;

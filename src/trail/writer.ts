@@ -85,7 +85,7 @@ export class TrailWriter implements CallRecorder {
       if (call.principal) this.encoder.add(finishEvent(draft, call.principal, call.principal.accountId));
       else this.deferred.push({ draft, accessKeyId: call.accessKeyId });
       const waiting = this.encoder.count + this.deferred.length;
-      if (this.unsent.length > 0) this.dropBeyondLimit(waiting);
+      if (waiting >= this.maxBatch) this.dropBeyondLimit(waiting);
       if (waiting >= this.maxBatch) void this.flush();
       else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
     } catch (err) {
@@ -154,14 +154,24 @@ export class TrailWriter implements CallRecorder {
     }
   }
 
-  /** While the store refuses writes, keeps at most maxQueue events: the oldest batches go, loudly. */
+  /**
+   * While the store refuses writes (or its worker does not answer), keeps at most maxQueue events:
+   * the oldest batches go, loudly, and then what waits to become one.
+   */
   private dropBeyondLimit(waiting: number): void {
     let queued = waiting + this.unsent.reduce((n, u) => n + u.count, 0);
+    if (queued <= this.maxQueue) return;
+    let dropped = 0;
     // The batch at the front may be with the worker right now: it stays.
     while (queued > this.maxQueue && this.unsent.length > 1) {
-      const [dropped] = this.unsent.splice(1, 1);
-      queued -= dropped!.count;
-      this.log.error({ dropped: dropped!.count }, 'trail: the event store is not accepting writes; oldest events dropped');
+      const [batch] = this.unsent.splice(1, 1);
+      queued -= batch!.count;
+      dropped += batch!.count;
     }
+    if (queued > this.maxQueue) {
+      dropped += this.encoder.count;
+      this.encoder.take();
+    }
+    this.log.error({ dropped }, 'trail: the event store is not accepting writes; oldest events dropped');
   }
 }
