@@ -9,7 +9,7 @@ import type { Database, Db } from '../store/database.js';
 import { durable } from '../store/group-commit.js';
 import { lockInTransaction } from '../store/postgres/locks.js';
 import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, sealHead } from './chain.js';
-import { decodeBatch, RESOURCES_AT } from './batch.js';
+import { decodeBatch, RESOURCES_AT, type DecodedEvent } from './batch.js';
 import { trailTime } from './identity.js';
 import type { TrailEventResourcesTable, TrailEventsTable } from './tables.js';
 
@@ -40,7 +40,6 @@ const EVENT_COLUMNS = [
 const RESOURCE_COLUMNS = ['seq', 'resource_arn', 'resource_type', 'resource_name'] as const satisfies ReadonlyArray<keyof TrailEventResourcesTable>;
 
 type Value = string | number | null;
-type DecodedEvent = ReturnType<typeof decodeBatch> extends Iterable<infer E> ? E : never;
 
 export class TrailStore {
   /**

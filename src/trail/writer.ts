@@ -85,9 +85,12 @@ export class TrailWriter implements CallRecorder {
       if (call.principal) this.encoder.add(finishEvent(draft, call.principal, call.principal.accountId));
       else this.deferred.push({ draft, accessKeyId: call.accessKeyId });
       const waiting = this.encoder.count + this.deferred.length;
-      if (waiting >= this.maxBatch) this.dropBeyondLimit(waiting);
-      if (waiting >= this.maxBatch) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+      if (waiting >= this.maxBatch) {
+        this.dropBeyondLimit(waiting);
+        void this.flush();
+      } else {
+        this.timer ??= setTimeout(() => void this.flush(), this.flushMs);
+      }
     } catch (err) {
       this.log.error({ err, requestId: call.requestId }, 'trail: could not build the event');
     }
