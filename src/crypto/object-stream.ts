@@ -112,13 +112,17 @@ function aadFor(header: Buffer, index: number, final: boolean, context: Buffer):
   return aad;
 }
 
-/** Opens one sealed segment; its plaintext only once the tag verified. */
-function openSegment(key: Buffer, header: Buffer, index: number, final: boolean, context: Buffer, sealed: Buffer): Buffer {
-  if (sealed.length < TAG_BYTES) throw new ObjectStreamError('stored body is truncated: incomplete segment');
+/**
+ * Opens the sealed segment of `sealedLength` bytes at the front of `queue` (its ciphertext, then its
+ * tag); its plaintext, in pieces, only once the tag verified.
+ */
+function openSegment(key: Buffer, header: Buffer, index: number, final: boolean, context: Buffer, queue: ByteQueue, sealedLength: number): Buffer[] {
+  if (sealedLength < TAG_BYTES) throw new ObjectStreamError('stored body is truncated: incomplete segment');
+  const ciphertext = queue.takePieces(sealedLength - TAG_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', key, nonceFor(header, index), { authTagLength: TAG_BYTES });
   decipher.setAAD(aadFor(header, index, final, context));
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  const plaintext = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+  decipher.setAuthTag(queue.take(TAG_BYTES));
+  const plaintext = ciphertext.map((piece) => decipher.update(piece));
   try {
     decipher.final();
   } catch {
@@ -127,7 +131,7 @@ function openSegment(key: Buffer, header: Buffer, index: number, final: boolean,
   return plaintext;
 }
 
-/** Bytes queued in arrival order, taken off the front without copying more than once. */
+/** Bytes queued in arrival order, taken off the front without copying (but for a header or tag split across two pieces). */
 class ByteQueue {
   private chunks: Buffer[] = [];
   length = 0;
@@ -138,28 +142,34 @@ class ByteQueue {
     this.length += chunk.length;
   }
 
-  /** The first `n` bytes (n <= length), removed from the queue. */
-  take(n: number): Buffer {
-    const first = this.chunks[0];
-    let out: Buffer;
-    if (first && first.length >= n) {
-      out = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(n);
-      let at = 0;
-      while (at < n) {
-        const chunk = this.chunks[0]!;
-        const used = Math.min(chunk.length, n - at);
-        chunk.copy(out, at, 0, used);
-        at += used;
-        if (used === chunk.length) this.chunks.shift();
-        else this.chunks[0] = chunk.subarray(used);
+  /**
+   * The first `n` bytes (n <= length), removed from the queue, as the pieces they arrived in: never
+   * copied, so a segment that spans two socket reads or file reads costs no extra buffer (cipher
+   * and decipher take their input piece by piece).
+   */
+  takePieces(n: number): Buffer[] {
+    const pieces: Buffer[] = [];
+    let left = n;
+    while (left > 0) {
+      const chunk = this.chunks[0]!;
+      if (chunk.length <= left) {
+        pieces.push(chunk);
+        this.chunks.shift();
+        left -= chunk.length;
+      } else {
+        pieces.push(chunk.subarray(0, left));
+        this.chunks[0] = chunk.subarray(left);
+        left = 0;
       }
     }
     this.length -= n;
-    return out;
+    return pieces;
+  }
+
+  /** The first `n` bytes (n <= length) as one buffer, removed from the queue (header and tag sized). */
+  take(n: number): Buffer {
+    const pieces = this.takePieces(n);
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, n);
   }
 }
 
@@ -173,11 +183,11 @@ export function createEncryptStream(key: Buffer, context: Buffer = Buffer.alloc(
   const queue = new ByteQueue();
   let index = 0;
   let started = false;
-  const seal = (stream: Transform, plaintext: Buffer, final: boolean): void => {
+  const seal = (stream: Transform, plaintext: Buffer[], final: boolean): void => {
     if (index >= MAX_SEGMENTS) throw new ObjectStreamError('body is too large for one object stream');
     const cipher = createCipheriv('aes-256-gcm', key, nonceFor(header, index), { authTagLength: TAG_BYTES });
     cipher.setAAD(aadFor(header, index, final, context));
-    stream.push(cipher.update(plaintext));
+    for (const piece of plaintext) stream.push(cipher.update(piece));
     cipher.final();
     stream.push(cipher.getAuthTag());
     index++;
@@ -195,7 +205,7 @@ export function createEncryptStream(key: Buffer, context: Buffer = Buffer.alloc(
         start(this);
         queue.push(chunk);
         // Strictly more than a segment queued: the next segment has a successor, so it is not final.
-        while (queue.length > SEGMENT_SIZE) seal(this, queue.take(SEGMENT_SIZE), false);
+        while (queue.length > SEGMENT_SIZE) seal(this, queue.takePieces(SEGMENT_SIZE), false);
         callback();
       } catch (err) {
         callback(err as Error);
@@ -204,7 +214,7 @@ export function createEncryptStream(key: Buffer, context: Buffer = Buffer.alloc(
     flush(callback: TransformCallback) {
       try {
         start(this);
-        seal(this, queue.take(queue.length), true);
+        seal(this, queue.takePieces(queue.length), true);
         callback();
       } catch (err) {
         callback(err as Error);
@@ -232,7 +242,7 @@ export function createDecryptStream(key: Buffer, context: Buffer = Buffer.alloc(
           header = parseHeader(queue.take(HEADER_BYTES));
         }
         // More than one sealed segment queued: the first is followed by another, so not final.
-        while (queue.length > SEALED_SEGMENT) this.push(openSegment(key, header, index++, false, context, queue.take(SEALED_SEGMENT)));
+        while (queue.length > SEALED_SEGMENT) for (const piece of openSegment(key, header, index++, false, context, queue, SEALED_SEGMENT)) this.push(piece);
         callback();
       } catch (err) {
         callback(err as Error);
@@ -241,7 +251,7 @@ export function createDecryptStream(key: Buffer, context: Buffer = Buffer.alloc(
     flush(callback: TransformCallback) {
       try {
         if (!header) throw new ObjectStreamError('stored body is truncated: incomplete header');
-        this.push(openSegment(key, header, index, true, context, queue.take(queue.length)));
+        for (const piece of openSegment(key, header, index, true, context, queue, queue.length)) this.push(piece);
         callback();
       } catch (err) {
         callback(err as Error);
@@ -307,11 +317,12 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
       // Every segment this read completed leaves as one chunk: fewer, larger writes downstream.
       const opened: Buffer[] = [];
       while (index <= span.lastSegment && queue.length >= storedLength(index)) {
-        const plaintext = openSegment(key, header, index, index === lastIndex, context, queue.take(storedLength(index)));
-        const from = Math.max(0, start - offset);
-        const to = Math.min(plaintext.length, end - offset + 1);
-        if (to > from) opened.push(plaintext.subarray(from, to));
-        offset += plaintext.length;
+        for (const piece of openSegment(key, header, index, index === lastIndex, context, queue, storedLength(index))) {
+          const from = Math.max(0, start - offset);
+          const to = Math.min(piece.length, end - offset + 1);
+          if (to > from) opened.push(piece.subarray(from, to));
+          offset += piece.length;
+        }
         index++;
       }
       if (opened.length > 0) yield opened.length === 1 ? opened[0]! : Buffer.concat(opened);
