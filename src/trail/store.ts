@@ -10,6 +10,7 @@ import { durable } from '../store/group-commit.js';
 import { lockInTransaction } from '../store/postgres/locks.js';
 import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, sealHead } from './chain.js';
 import { decodeBatch, RESOURCES_AT, type DecodedEvent } from './batch.js';
+import { resourceName, resourceType } from './classify.js';
 import { trailTime } from './identity.js';
 import type { TrailEventResourcesTable, TrailEventsTable } from './tables.js';
 
@@ -133,6 +134,11 @@ export class TrailStore {
 
   /** Management events of one account and Region, newest first, as LookupEvents pages them. */
   async lookup(q: LookupQuery): Promise<EventRow[]> {
+    return this.lookupQuery(q).execute();
+  }
+
+  /** The query behind lookup() (tests read its plan). */
+  lookupQuery(q: LookupQuery) {
     let query = this.db.selectFrom('trail_events').selectAll()
       .where('account_id', '=', q.accountId)
       .where('region', '=', q.region)
@@ -155,13 +161,19 @@ export class TrailStore {
         case 'ResourceType':
           query = query.where('seq', 'in', this.db.selectFrom('trail_event_resources').select('seq').where('resource_type', '=', a.value));
           break;
-        case 'ResourceName':
+        case 'ResourceName': {
+          // A resource is found by its name or its ARN. Its name is a function of its ARN (the ARN
+          // itself but for buckets and IAM entities), so the rows an ARN names carry that name too:
+          // both ways go through the name index, with no scan of every resource ever recorded.
+          const named = resourceName(a.value, resourceType(a.value));
           query = query.where('seq', 'in', this.db.selectFrom('trail_event_resources').select('seq')
+            .where('resource_name', 'in', [...new Set([a.value, named])])
             .where((eb) => eb.or([eb('resource_name', '=', a.value), eb('resource_arn', '=', a.value)])));
           break;
+        }
       }
     }
-    return query.orderBy('event_time', 'desc').orderBy('seq', 'desc').limit(q.limit).execute();
+    return query.orderBy('event_time', 'desc').orderBy('seq', 'desc').limit(q.limit);
   }
 
   /** Events after `seq`, oldest first: what a trail has not yet delivered. */
