@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, CreateMultipartUploadCommand, DeletePublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
+  CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, CreateMultipartUploadCommand, DeletePublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
   GetObjectCommand, GetPublicAccessBlockCommand, HeadObjectCommand, ListBucketsCommand, PutBucketAclCommand, PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectAclCommand, PutObjectCommand, PutPublicAccessBlockCommand, S3Client,
   S3ServiceException, UploadPartCopyCommand, type PublicAccessBlockConfiguration,
@@ -280,6 +280,16 @@ except Exception as e:
     // s3:DeleteObject removes the current version (a delete marker), not a named one.
     assert.equal((await failure(reader.send(new DeleteObjectCommand({ Bucket: 'acl-versions', Key: 'doc', VersionId: first.VersionId })))).name, 'AccessDenied');
     assert.equal((await reader.send(new DeleteObjectCommand({ Bucket: 'acl-versions', Key: 'doc' }))).DeleteMarker, true);
+    // DeleteObjects decides key by key: the named version is refused in the result, the other key deleted.
+    await s3.send(new PutObjectCommand({ Bucket: 'acl-versions', Key: 'draft', Body: 'd' }));
+    const batch = await reader.send(new DeleteObjectsCommand({ Bucket: 'acl-versions', Delete: { Objects: [{ Key: 'doc', VersionId: first.VersionId }, { Key: 'draft' }] } }));
+    assert.deepEqual(batch.Errors, [{ Key: 'doc', VersionId: first.VersionId, Code: 'AccessDenied', Message: 'Access Denied' }]);
+    assert.deepEqual(batch.Deleted?.map((d) => [d.Key, d.DeleteMarker]), [['draft', true]]);
+    // aws-cli reports the refused key the same way (its exit status stays 0: the request itself succeeded).
+    const cli = await run('aws', ['s3api', 'delete-objects', '--bucket', 'acl-versions', '--delete', `Objects=[{Key=doc,VersionId=${first.VersionId}}]`, '--endpoint-url', server.url],
+      server.clientEnv({ AWS_ACCESS_KEY_ID: keys.reader.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.reader.secretAccessKey }));
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(JSON.parse(cli.stdout).Errors, [{ Key: 'doc', VersionId: first.VersionId, Code: 'AccessDenied', Message: 'Access Denied' }]);
     // The owner's account root reads any version.
     assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'acl-versions', Key: 'doc', VersionId: first.VersionId }))).Body!.transformToString(), 'v1');
   });

@@ -32,6 +32,12 @@ export interface ActionSpec<Input = any> {
    * (kms:ReEncrypt needs kms:ReEncryptFrom on the source key and kms:ReEncryptTo on the destination).
    */
   also?(ctx: RequestContext, input: Input): Promise<Array<ActionSpec<Input>>>;
+  /**
+   * The request's items, each authorized as a request of its own (DeleteObjects' keys): the
+   * request is then never refused as a whole; the gateway tells the operation which items were
+   * (RequestContext.refusedItems), and it answers those with their own AccessDenied.
+   */
+  items?(ctx: RequestContext, input: Input): Array<ActionSpec<Input>>;
 }
 
 /** A resource-based policy as the owning service stores it. */

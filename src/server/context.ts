@@ -51,6 +51,8 @@ export interface RequestContext {
    * of AWS's sentence saying why (`because no resource-based policy allows the kms:Decrypt action`).
    */
   denial?: { action: string; resource: string; reason: string };
+  /** For an operation authorized item by item (ActionSpec.items): the positions of the items refused. */
+  refusedItems?: ReadonlySet<number>;
   /**
    * The resource on whose behalf an AWS service principal makes this call (CloudTrail delivering a
    * trail's logs): aws:SourceArn and aws:SourceAccount, which key and bucket policies and grants'

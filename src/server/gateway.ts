@@ -8,7 +8,7 @@ import type { CredentialResolver } from '../auth/principal.js';
 import type { PostPolicyAuth } from '../auth/post-policy.js';
 import { parseSigV4, type SigV4Auth } from '../auth/sigv4.js';
 import { accessDenied } from '../authz/denied.js';
-import type { ActionTable, Authorizer } from '../authz/types.js';
+import type { ActionSpec, ActionTable, Authorizer } from '../authz/types.js';
 import { AwsError, internalError } from '../errors.js';
 import { cloudtrailOperationErrors } from '../generated/cloudtrail/errors.js';
 import { ec2OperationErrors } from '../generated/ec2/errors.js';
@@ -253,7 +253,9 @@ export class Gateway {
       }
       const spec = binding.actions[operation]!;
       resources = await spec.resources(ctx, input);
-      if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
+      if (spec.items) {
+        ctx.refusedItems = await this.refusedItems(ctx, spec.items(ctx, input), input);
+      } else if ((await this.deps.authorizer.authorize(ctx, spec, input)) === 'deny') {
         throw accessDenied(protocol, ctx.principal?.arn, spec.action, resources[0] ?? '*', ctx.denial);
       }
       this.limits.charge(service, operation, ctx.accountId, region);
@@ -293,6 +295,15 @@ export class Gateway {
   }
 
   /** Feeds GetAccessKeyLastUsed and the credential report; written at most every few minutes. */
+  /** The positions of the items (ActionSpec.items) the caller may not act on, each decided on its own. */
+  private async refusedItems(ctx: RequestContext, items: ActionSpec[], input: unknown): Promise<Set<number>> {
+    const refused = new Set<number>();
+    for (const [at, item] of items.entries()) {
+      if ((await this.deps.authorizer.authorize(ctx, item, input)) === 'deny') refused.add(at);
+    }
+    return refused;
+  }
+
   private recordKeyUse(principal: Principal | null, service: ServiceName, region: string, requestId: string): void {
     if (!principal?.accessKeyId) return;
     this.deps.credentials.recordUse(principal.accessKeyId, service, region).catch((err) => {

@@ -31,6 +31,18 @@ function byVersion(spec: ActionSpec<ObjectInput>, versioned: string): ActionSpec
   return { ...spec, actionFor: (_ctx, input) => (input.VersionId === undefined ? spec.action : versioned) };
 }
 type ObjectInput = { Bucket: string; Key: string; VersionId?: string };
+
+/** `spec` bound to one object whatever the request's own input: a copy's source, one key of a DeleteObjects. */
+function forObject(spec: ActionSpec<ObjectInput>, target: ObjectInput): ActionSpec {
+  return {
+    action: spec.action,
+    actionFor: (ctx) => spec.actionFor?.(ctx, target) ?? spec.action,
+    resources: (ctx) => spec.resources(ctx, target),
+    conditions: spec.conditions && ((ctx) => spec.conditions!(ctx, target)),
+    resourcePolicy: spec.resourcePolicy && ((ctx) => spec.resourcePolicy!(ctx, target)),
+    acl: spec.acl && ((ctx, _input, action) => spec.acl!(ctx, target, action)),
+  };
+}
 type Conditions = Record<string, string | string[]>;
 
 /** Condition keys from request members that are present. */
@@ -115,47 +127,21 @@ export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
     resourcePolicy: isObjectAclAction(action) ? objectPolicy : resourcePolicy,
     acl: (ctx, input, act) => aclGrantees(stores, ctx, { bucket: input.Bucket, key: input.Key, versionId: input.VersionId }, act),
   });
+  const deleteObject = byVersion(onObject('s3:DeleteObject'), 's3:DeleteObjectVersion');
   /**
-   * DeleteObjects: s3:DeleteObject on each key, s3:DeleteObjectVersion on each key named with a
-   * version id (the plain keys are the main spec, the versioned ones an `also`).
+   * DeleteObjects: each key is authorized as DeleteObject would authorize it (s3:DeleteObject, or
+   * s3:DeleteObjectVersion for a key named with a version id); a refused key gets its own
+   * AccessDenied in the result while the others are deleted, as in AWS.
    */
-  const deleteObjects = (): ActionSpec<DeleteInput> => {
-    const split = (input: DeleteInput) => {
-      const plain = input.Delete.Objects.filter((o) => o.VersionId === undefined);
-      const versioned = input.Delete.Objects.filter((o) => o.VersionId !== undefined);
-      return { plain, versioned };
-    };
-    const arns = (input: DeleteInput, objects: DeleteInput['Delete']['Objects']) => objects.map((o) => objectArn(input.Bucket, o.Key));
-    const acl = (ctx: RequestContext, input: DeleteInput, act: string) => aclGrantees(stores, ctx, { bucket: input.Bucket }, act);
-    return {
-      action: 's3:DeleteObject',
-      actionFor: (_ctx, input) => (split(input).plain.length > 0 ? 's3:DeleteObject' : 's3:DeleteObjectVersion'),
-      resources: (_ctx, input) => {
-        const { plain, versioned } = split(input);
-        return arns(input, plain.length > 0 ? plain : versioned);
-      },
-      resourcePolicy,
-      acl,
-      also: async (_ctx, input) => {
-        const { plain, versioned } = split(input);
-        if (plain.length === 0 || versioned.length === 0) return [];
-        return [{ action: 's3:DeleteObjectVersion', resources: () => arns(input, versioned), resourcePolicy, acl }];
-      },
-    };
-  };
+  const deleteObjects = (): ActionSpec<DeleteInput> => ({
+    action: 's3:DeleteObject',
+    resources: (_ctx, input) => input.Delete.Objects.map((o) => objectArn(input.Bucket, o.Key)),
+    items: (_ctx, input) => input.Delete.Objects.map((o) => forObject(deleteObject, { Bucket: input.Bucket, Key: o.Key, VersionId: o.VersionId })),
+  });
   /** Reading a copy's source: s3:GetObject (or GetObjectVersion) on it, under its bucket's policy and its ACL. */
   const readsCopySource = async (_ctx: RequestContext, input: { CopySource: string }): Promise<ActionSpec[]> => {
     const source = parseCopySource(input.CopySource);
-    const target = { Bucket: source.bucket, Key: source.key, VersionId: source.versionId };
-    const read = byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion');
-    return [{
-      action: read.action,
-      actionFor: (ctx) => read.actionFor!(ctx, target),
-      resources: (ctx) => read.resources(ctx, target),
-      conditions: (ctx) => read.conditions!(ctx, target),
-      resourcePolicy: (ctx) => read.resourcePolicy!(ctx, target),
-      acl: (ctx, _input, act) => read.acl!(ctx, target, act),
-    }];
+    return [forObject(byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'), { Bucket: source.bucket, Key: source.key, VersionId: source.versionId })];
   };
   const listConditions = (input: any): Conditions => present([
     ['s3:prefix', input.Prefix], ['s3:delimiter', input.Delimiter], ['s3:max-keys', input.MaxKeys],
@@ -218,7 +204,7 @@ export function s3Actions(stores: AclStores): Record<string, ActionSpec> {
     })), also: readsCopySource },
     GetObject: byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'),
     HeadObject: byVersion(onObject('s3:GetObject'), 's3:GetObjectVersion'),
-    DeleteObject: byVersion(onObject('s3:DeleteObject'), 's3:DeleteObjectVersion'),
+    DeleteObject: deleteObject,
     DeleteObjects: deleteObjects(),
     GetObjectTagging: byVersion(onObject('s3:GetObjectTagging'), 's3:GetObjectVersionTagging'),
     PutObjectTagging: byVersion(onObject('s3:PutObjectTagging'), 's3:PutObjectVersionTagging'),

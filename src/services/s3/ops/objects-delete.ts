@@ -46,7 +46,11 @@ export async function deleteObjects(deps: S3Deps, ctx: RequestContext, input: De
   if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw malformedXmlError();
   const deleted: DeletedObject[] = [];
   const errors: Error_[] = [];
-  for (const { Key: key, VersionId: versionId } of objects) {
+  for (const [at, { Key: key, VersionId: versionId }] of objects.entries()) {
+    if (ctx.refusedItems?.has(at)) {
+      errors.push({ Key: key, VersionId: versionId, Code: 'AccessDenied', Message: 'Access Denied' });
+      continue;
+    }
     try {
       const outcome = await deleteOne(deps, ctx, bucket, key, versionId);
       const entry: DeletedObject = { Key: key };
