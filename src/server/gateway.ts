@@ -294,7 +294,6 @@ export class Gateway {
     }
   }
 
-  /** Feeds GetAccessKeyLastUsed and the credential report; written at most every few minutes. */
   /** The positions of the items (ActionSpec.items) the caller may not act on, each decided on its own. */
   private async refusedItems(ctx: RequestContext, items: ActionSpec[], input: unknown): Promise<Set<number>> {
     const refused = new Set<number>();
@@ -304,6 +303,7 @@ export class Gateway {
     return refused;
   }
 
+  /** Feeds GetAccessKeyLastUsed and the credential report; written at most every few minutes. */
   private recordKeyUse(principal: Principal | null, service: ServiceName, region: string, requestId: string): void {
     if (!principal?.accessKeyId) return;
     this.deps.credentials.recordUse(principal.accessKeyId, service, region).catch((err) => {
