@@ -255,6 +255,16 @@ describe('S3 through the AWS SDK for JavaScript v3', () => {
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'sdk-versions', VersioningConfiguration: { Status: 'Suspended' } }));
     const suspended = await s3.send(new DeleteObjectCommand({ Bucket: 'sdk-versions', Key: 'doc' }));
     assert.deepEqual([suspended.DeleteMarker, suspended.VersionId], [true, 'null']);
+    // Suspended: a PUT replaces the null version (here that marker) and is the only current version.
+    await s3.send(new PutObjectCommand({ Bucket: 'sdk-versions', Key: 'doc', Body: 'null body' }));
+    const afterPut = await s3.send(new ListObjectVersionsCommand({ Bucket: 'sdk-versions', Prefix: 'doc' }));
+    assert.deepEqual([...(afterPut.Versions ?? []), ...(afterPut.DeleteMarkers ?? [])].filter((v) => v.IsLatest).map((v) => v.VersionId), ['null']);
+    assert.equal(await text('sdk-versions', 'doc'), 'null body');
+    // Removing the current version by its id makes the newest remaining one (the restored copy) current.
+    await s3.send(new DeleteObjectCommand({ Bucket: 'sdk-versions', Key: 'doc', VersionId: 'null' }));
+    assert.equal(await text('sdk-versions', 'doc'), 'first');
+    const afterDelete = await s3.send(new ListObjectVersionsCommand({ Bucket: 'sdk-versions', Prefix: 'doc' }));
+    assert.deepEqual(afterDelete.Versions?.map((v) => [v.VersionId, v.IsLatest]), [[restored.VersionId, true], [v1.VersionId, false]]);
     const notEmpty = await failure(s3.send(new DeleteBucketCommand({ Bucket: 'sdk-versions' })));
     assert.equal(notEmpty.message, 'The bucket you tried to delete is not empty. You must delete all versions in the bucket.');
   });

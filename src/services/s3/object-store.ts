@@ -174,7 +174,7 @@ export class ObjectStore {
       const versioning = await versioningIn(tx, version.bucket);
       check?.(await latestIn(tx, version.bucket, version.key));
       const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
-      const garbage = versionId === NULL_VERSION ? await removeIn(tx, version.bucket, version.key, NULL_VERSION) : [];
+      const garbage = versionId === NULL_VERSION ? await removeIn(tx, version.bucket, version.key, NULL_VERSION, false) : [];
       const stored = await insertLatest(tx, { ...version, versionId, deleteMarker: false });
       const inline = parts.filter(isInline);
       const blobs = parts.filter((p): p is BlobRef => !isInline(p));
@@ -202,17 +202,17 @@ export class ObjectStore {
       if (versionId !== undefined) {
         const target = await tx.selectFrom('s3_objects').select(['delete_marker']).where('bucket', '=', bucket).where('key', '=', key)
           .where('version_id', '=', versionId).executeTakeFirst();
-        const garbage = await removeIn(tx, bucket, key, versionId);
+        const garbage = await removeIn(tx, bucket, key, versionId, true);
         await queueGarbage(tx, garbage);
         return { deleteMarker: Number(target?.delete_marker ?? 0) === 1, versionId, garbage };
       }
       if (versioning === null) {
-        const garbage = await removeIn(tx, bucket, key, NULL_VERSION);
+        const garbage = await removeIn(tx, bucket, key, NULL_VERSION, false);
         await queueGarbage(tx, garbage);
         return { deleteMarker: false, garbage };
       }
       const id = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
-      const garbage = id === NULL_VERSION ? await removeIn(tx, bucket, key, NULL_VERSION) : [];
+      const garbage = id === NULL_VERSION ? await removeIn(tx, bucket, key, NULL_VERSION, false) : [];
       await insertLatest(tx, { ...marker, bucket, key, versionId: id, deleteMarker: true });
       await queueGarbage(tx, garbage);
       return { deleteMarker: true, versionId: id, garbage };
@@ -313,10 +313,12 @@ async function insertLatest(tx: Tx, v: Omit<ObjectVersion, 'seq' | 'isLatest'>):
 }
 
 /**
- * Removes one version and its body; if it was the current one, the newest remaining becomes
- * current. Returns its blobs, to be deleted once the removal is durable (an inline body goes with its row).
+ * Removes one version and its body. If it was the current one and `promote` is set, the newest
+ * remaining becomes current; a caller about to insert the new current version (a write, a delete
+ * marker) leaves it unset, as does one whose key has no other version (a never-versioned bucket).
+ * Returns its blobs, to be deleted once the removal is durable (an inline body goes with its row).
  */
-async function removeIn(tx: Tx, bucket: string, key: string, versionId: string): Promise<string[]> {
+async function removeIn(tx: Tx, bucket: string, key: string, versionId: string, promote: boolean): Promise<string[]> {
   const row = await tx.selectFrom('s3_objects').select(['id', 'is_latest']).where('bucket', '=', bucket).where('key', '=', key)
     .where('version_id', '=', versionId).executeTakeFirst();
   if (!row) return [];
@@ -324,7 +326,7 @@ async function removeIn(tx: Tx, bucket: string, key: string, versionId: string):
   await tx.deleteFrom('s3_object_blobs').where('object_id', '=', row.id).execute();
   await tx.deleteFrom('s3_object_inline').where('object_id', '=', row.id).execute();
   await tx.deleteFrom('s3_objects').where('id', '=', row.id).execute();
-  if (Number(row.is_latest) === 1) {
+  if (promote && Number(row.is_latest) === 1) {
     const next = await tx.selectFrom('s3_objects').select('id').where('bucket', '=', bucket).where('key', '=', key)
       .orderBy('seq', 'desc').limit(1).executeTakeFirst();
     if (next) await tx.updateTable('s3_objects').set({ is_latest: 1 }).where('id', '=', next.id).execute();
