@@ -175,6 +175,7 @@ export class TrailWriter implements CallRecorder {
       dropped += this.encoder.count;
       this.encoder.take();
     }
-    this.log.error({ dropped }, 'trail: the event store is not accepting writes; oldest events dropped');
+    // Events still waiting on a lookup (deferred) are not dropped here: there may be nothing to report.
+    if (dropped > 0) this.log.error({ dropped }, 'trail: the event store is not accepting writes; oldest events dropped');
   }
 }
