@@ -73,7 +73,7 @@ export class AppendThread {
     return new Promise<void>((resolve, reject) => {
       this.unacknowledged.set(id, { resolve, reject });
       this.worker ??= this.start();
-      // Copied into the message (not transferred): the writer keeps the batch until it is acknowledged.
+      // Shared with the worker, not copied (batch.ts): the writer keeps it until it is acknowledged.
       this.post({ type: 'append', id, batch, resent });
     });
   }

@@ -38,10 +38,13 @@ describe('trail batches: the events the main thread hands the append worker', ()
     assert.equal(encoder.count, 5);
     const batch = encoder.take();
     assert.equal(encoder.count, 0);
-    assert.equal(batch.byteLength, batch.buffer.byteLength, 'the batch owns exactly its bytes');
+    assert.ok(batch.buffer instanceof SharedArrayBuffer, 'posted to the worker without a copy');
     assert.equal([...decodeBatch(batch)].length, 5);
     encoder.add(event(9, 'after'));
-    assert.deepEqual([...decodeBatch(encoder.take())].map((e) => e.index[0]), ['id-9']);
+    const next = encoder.take();
+    assert.notEqual(next.buffer, batch.buffer, 'a batch kept for a retry shares its memory with no later one');
+    assert.deepEqual([...decodeBatch(next)].map((e) => e.index[0]), ['id-9']);
+    assert.equal([...decodeBatch(batch)].length, 5, 'the earlier batch is unchanged');
   });
 
   it('a truncated batch is refused, not half read', () => {

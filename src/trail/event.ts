@@ -145,7 +145,9 @@ export function finishEvent(draft: EventDraft, principal: TrailPrincipal | null,
   // A service acting for itself (CloudTrail asking KMS for a log file's data key, through S3) is the
   // one AWS names, not the service in between.
   const invokedBy = principal?.type === 'AWSService' ? principal.principalId : draft.invokedBy;
-  const event: Record<string, unknown> = {
+  // Every field in one literal, in AWS's order: JSON.stringify leaves out those undefined. One
+  // object of a fixed shape serializes faster than one grown field by field.
+  const event = {
     eventVersion: EVENT_VERSION,
     userIdentity: userIdentity(principal, draft.accessKeyId, invokedBy),
     eventTime: trailTime(draft.eventTime),
@@ -155,41 +157,32 @@ export function finishEvent(draft: EventDraft, principal: TrailPrincipal | null,
     sourceIPAddress: invokedBy ?? draft.sourceIp,
     // S3 brackets the user agent; calls made by a service show the service.
     userAgent: invokedBy ?? (s3 ? `[${draft.userAgent}]` : draft.userAgent),
+    errorCode: draft.errorCode || undefined,
+    errorMessage: draft.errorCode ? draft.errorMessage : undefined,
+    requestParameters: draft.requestParameters,
+    responseElements: draft.responseElements,
+    additionalEventData: draft.additionalEventData,
+    requestID: draft.requestId,
+    eventID: draft.eventId,
+    readOnly: draft.readOnly,
+    resources: resources.length > 0 ? resources.map(({ arn, type, accountId }) => ({ ARN: arn, accountId, type })) : undefined,
+    eventType: 'AwsApiCall',
+    managementEvent: draft.category === 'Management',
+    recipientAccountId,
+    eventCategory: draft.category,
+    tlsDetails: draft.tls
+      ? { tlsVersion: draft.tls.version, cipherSuite: draft.tls.cipherSuite, clientProvidedHostHeader: draft.host || undefined }
+      : undefined,
   };
-  if (draft.errorCode) {
-    event.errorCode = draft.errorCode;
-    event.errorMessage = draft.errorMessage;
-  }
-  event.requestParameters = draft.requestParameters;
-  event.responseElements = draft.responseElements;
-  if (draft.additionalEventData) event.additionalEventData = draft.additionalEventData;
-  event.requestID = draft.requestId;
-  event.eventID = draft.eventId;
-  event.readOnly = draft.readOnly;
-  if (resources.length > 0) {
-    event.resources = resources.map(({ arn, type, accountId }) => {
-      const entry: Record<string, string> = { ARN: arn };
-      if (accountId) entry.accountId = accountId;
-      if (type) entry.type = type;
-      return entry;
-    });
-  }
-  event.eventType = 'AwsApiCall';
-  event.managementEvent = draft.category === 'Management';
-  event.recipientAccountId = recipientAccountId;
-  event.eventCategory = draft.category;
-  if (draft.tls) {
-    event.tlsDetails = { tlsVersion: draft.tls.version, cipherSuite: draft.tls.cipherSuite, ...(draft.host ? { clientProvidedHostHeader: draft.host } : {}) };
-  }
   return {
     json: JSON.stringify(event),
     index: {
       eventId: draft.eventId,
-      eventTime: event.eventTime as string,
+      eventTime: event.eventTime,
       accountId: recipientAccountId,
       region: draft.region,
-      eventName: event.eventName as string,
-      eventSource: event.eventSource as string,
+      eventName: event.eventName,
+      eventSource: event.eventSource,
       readOnly: draft.readOnly,
       username: lookupUsername(principal, invokedBy),
       accessKeyId: (principal || invokedBy) ? draft.accessKeyId : undefined,
