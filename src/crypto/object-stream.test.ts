@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import {
-  createDecryptStream, createEncryptStream, decryptRange, encryptedSize, HEADER_BYTES, ObjectStreamError,
+  createDecryptStream, createEncryptStream, decryptRange, encryptedSize, encryptWhole, HEADER_BYTES, ObjectStreamError,
   SEGMENT_SIZE, segmentSpan, TAG_BYTES,
 } from './object-stream.js';
 
@@ -56,6 +56,19 @@ describe('object-stream: segmented AES-256-GCM bodies', () => {
       assert.equal(stored.length, encryptedSize(size));
       assert.deepEqual(await open(key, stored), plaintext);
       if (size > 0) assert.deepEqual(await range(key, stored, size, 0, size - 1), plaintext);
+    });
+  }
+
+  for (const size of [0, 1, S, S + 1, 2 * S + 7]) {
+    it(`encryptWhole writes the stream's format: ${size} bytes open with the decrypt stream and by range, under its context only`, async () => {
+      const plaintext = randomBytes(size);
+      const context = Buffer.from('s3-body-part:1');
+      const stored = encryptWhole(key, plaintext, context);
+      assert.equal(stored.length, encryptedSize(size));
+      assert.deepEqual(await open(key, stored, context), plaintext);
+      if (size > 0) assert.deepEqual(await range(key, stored, size, size - 1, size - 1, context), plaintext.subarray(size - 1));
+      await rejectsStream(open(key, stored, Buffer.from('s3-body-part:2')));
+      assert.notDeepEqual(encryptWhole(key, plaintext, context).subarray(0, HEADER_BYTES), stored.subarray(0, HEADER_BYTES), 'a fresh nonce each time');
     });
   }
 

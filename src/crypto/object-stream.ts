@@ -40,8 +40,9 @@
  * - Plaintext is released only after its segment's tag verified (node:crypto's `final()`).
  * - 2^32 segments of 64 KiB (256 TiB) bound one stream, far above S3's 5 TiB object limit.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { publicRandom } from './public-random.js';
 
 /** Plaintext bytes in every segment but the last. */
 export const SEGMENT_SIZE = 64 * 1024;
@@ -84,7 +85,7 @@ function newHeader(): Buffer {
   MAGIC.copy(header, 0);
   header[4] = VERSION;
   header[5] = SEGMENT_LOG2;
-  randomBytes(NONCE_BYTES).copy(header, 8);
+  publicRandom(NONCE_BYTES).copy(header, 8);
   return header;
 }
 
@@ -173,6 +174,33 @@ class ByteQueue {
   }
 }
 
+/** Segment `index` sealed: its ciphertext, piece by piece as the plaintext came, then its tag. */
+function sealSegment(key: Buffer, header: Buffer, index: number, final: boolean, context: Buffer, plaintext: Buffer[]): Buffer[] {
+  if (index >= MAX_SEGMENTS) throw new ObjectStreamError('body is too large for one object stream');
+  const cipher = createCipheriv('aes-256-gcm', key, nonceFor(header, index), { authTagLength: TAG_BYTES });
+  cipher.setAAD(aadFor(header, index, final, context));
+  const sealed = plaintext.map((piece) => cipher.update(piece));
+  cipher.final();
+  sealed.push(cipher.getAuthTag());
+  return sealed;
+}
+
+/**
+ * A whole body in memory, sealed at once: the stored body createEncryptStream would write, without
+ * a stream's set-up, which costs more than sealing a body of a few KiB.
+ */
+export function encryptWhole(key: Buffer, plaintext: Buffer, context: Buffer = Buffer.alloc(0)): Buffer {
+  checkKey(key);
+  const header = newHeader();
+  const out = [header];
+  const last = segmentCount(plaintext.length) - 1;
+  for (let index = 0; index <= last; index++) {
+    const piece = plaintext.subarray(index * SEGMENT_SIZE, (index + 1) * SEGMENT_SIZE);
+    out.push(...sealSegment(key, header, index, index === last, context, [piece]));
+  }
+  return Buffer.concat(out, encryptedSize(plaintext.length));
+}
+
 /**
  * Plaintext in, stored body out (header, then sealed segments). A full segment is held until the
  * next byte arrives or the input ends, because only then is it known whether it is the final one.
@@ -184,12 +212,7 @@ export function createEncryptStream(key: Buffer, context: Buffer = Buffer.alloc(
   let index = 0;
   let started = false;
   const seal = (stream: Transform, plaintext: Buffer[], final: boolean): void => {
-    if (index >= MAX_SEGMENTS) throw new ObjectStreamError('body is too large for one object stream');
-    const cipher = createCipheriv('aes-256-gcm', key, nonceFor(header, index), { authTagLength: TAG_BYTES });
-    cipher.setAAD(aadFor(header, index, final, context));
-    for (const piece of plaintext) stream.push(cipher.update(piece));
-    cipher.final();
-    stream.push(cipher.getAuthTag());
+    for (const piece of sealSegment(key, header, index, final, context, plaintext)) stream.push(piece);
     index++;
   };
   const start = (stream: Transform): void => {

@@ -1,6 +1,6 @@
 /**
- * Random bytes for values that are written out in the clear (IVs, salts), drawn from the CSPRNG
- * 4 KiB at a time and handed out in order, each byte once: the way node:crypto's randomUUID
+ * Random bytes for values that are written out in the clear (IVs, nonces, ids), drawn from the
+ * CSPRNG 4 KiB at a time and handed out in order, each byte once: the way node:crypto's randomUUID
  * buffers its randomness. A randomFillSync call costs about 1.3 µs whatever its size (it sets up a
  * crypto job), more than a KMS Encrypt's whole AES-GCM; a copy out of the pool costs 0.06 µs.
  *

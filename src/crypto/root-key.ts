@@ -47,6 +47,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { publicRandom } from './public-random.js';
 import type { Db } from '../store/database.js';
 
 const KEY_BYTES = 32;
@@ -286,7 +287,7 @@ export class Sealer {
   seal(aad: string, plaintext: Buffer): Buffer {
     const key = this.#ring[0]!;
     const header = Buffer.concat([Buffer.of(V2), key.id]);
-    const iv = randomBytes(IV_BYTES);
+    const iv = publicRandom(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key.v2, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.concat([header, aadBytes(aad)]));
     const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -9,6 +9,7 @@ import type { PostPolicyAuth } from '../auth/post-policy.js';
 import { parseSigV4, type SigV4Auth } from '../auth/sigv4.js';
 import { accessDenied } from '../authz/denied.js';
 import type { ActionSpec, ActionTable, Authorizer } from '../authz/types.js';
+import { publicRandom } from '../crypto/public-random.js';
 import { AwsError, internalError } from '../errors.js';
 import { cloudtrailOperationErrors } from '../generated/cloudtrail/errors.js';
 import { ec2OperationErrors } from '../generated/ec2/errors.js';
@@ -107,9 +108,9 @@ export class Gateway {
     const started = process.hrtime.bigint();
     const receivedAt = this.now();
     const isS3Style = !req.headers['x-amz-target'];
-    const requestId = isS3Style ? randomBytes(8).toString('hex').toUpperCase() : randomUUID();
+    const requestId = isS3Style ? publicRandom(8).toString('hex').toUpperCase() : randomUUID();
     // x-amz-id-2: only S3 (REST-XML) answers and events carry it.
-    const hostId = isS3Style ? randomBytes(32).toString('base64') : '';
+    const hostId = isS3Style ? publicRandom(32).toString('base64') : '';
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);

@@ -14,7 +14,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { ChecksumAlgorithm } from '../../auth/checksums.js';
 import { SealError } from '../../crypto/root-key.js';
-import { createEncryptStream, decryptRange, encryptedSize, ObjectStreamError, SEGMENT_SIZE, type StoredRangeReader } from '../../crypto/object-stream.js';
+import { createEncryptStream, decryptRange, encryptWhole, ObjectStreamError, SEGMENT_SIZE, type StoredRangeReader } from '../../crypto/object-stream.js';
 import { AwsError } from '../../errors.js';
 import { NoSuchBlobError, type BlobStore } from '../../store/blobs.js';
 import type { Logger } from '../../server/logger.js';
@@ -109,6 +109,7 @@ export class BodyStore {
   write(source: Readable | Buffer, key: Buffer, opts: WriteOptions & { inline?: false }): Promise<Written<BlobRef>>;
   async write(source: Readable | Buffer, key: Buffer, opts: WriteOptions): Promise<Written<BodyPart>> {
     const declared = Buffer.isBuffer(source) ? source.length : opts.sizeHint;
+    if (opts.inline === true && declared !== undefined && declared <= INLINE_MAX_BYTES) return this.writeInline(source, key, opts, declared);
     const digests = bodyDigests({ md5: opts.md5 ?? true, algorithm: opts.algorithm, sizeHint: declared });
     let size = 0;
     const meter = new Transform({
@@ -129,10 +130,9 @@ export class BodyStore {
     const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
     // Errors anywhere destroy every stage; the blob store sees the error and removes its temp file.
     const encrypted = pipeline(input, meter, createEncryptStream(key, blobContext(opts.seq)), () => undefined);
-    const inline = opts.inline === true && declared !== undefined && declared <= INLINE_MAX_BYTES;
-    let stored: { blobId: string } | { sealed: Buffer };
+    let stored: { blobId: string };
     try {
-      stored = inline ? { sealed: await collect(encrypted, encryptedSize(declared)) } : { blobId: (await this.blobs.put(encrypted)).id };
+      stored = { blobId: (await this.blobs.put(encrypted)).id };
     } catch (err) {
       digests.discard();
       // A client that went away mid-body is the client's failure, not the server's.
@@ -143,10 +143,31 @@ export class BodyStore {
     try {
       result = await digests.result();
     } catch (err) {
-      if ('blobId' in stored) await this.blobs.delete(stored.blobId).catch(() => undefined);
+      await this.blobs.delete(stored.blobId).catch(() => undefined);
       throw err;
     }
     return { part: { seq: opts.seq, size, ...stored }, md5: result.md5, checksum: { algorithm: opts.algorithm, value: result.checksum } };
+  }
+
+  /**
+   * A body declared at most INLINE_MAX_BYTES: read whole, digested and sealed in memory, without
+   * the stream stages a large body goes through (for a few KiB their set-up and tear-down cost
+   * more than the hashing and sealing).
+   */
+  private async writeInline(source: Readable | Buffer, key: Buffer, opts: WriteOptions, declared: number): Promise<Written<InlineRef>> {
+    let plaintext: Buffer;
+    try {
+      plaintext = Buffer.isBuffer(source) ? source : await collect(source, declared);
+    } catch (err) {
+      if (!(err instanceof AwsError) && isPrematureEnd(err)) throw incompleteBody();
+      throw err;
+    }
+    if (plaintext.length > opts.maxBytes) throw entityTooLarge(plaintext.length);
+    const digests = bodyDigests({ md5: opts.md5 ?? true, algorithm: opts.algorithm, sizeHint: plaintext.length });
+    await digests.update(plaintext);
+    const result = await digests.result();
+    const sealed = encryptWhole(key, plaintext, blobContext(opts.seq));
+    return { part: { seq: opts.seq, size: plaintext.length, sealed }, md5: result.md5, checksum: { algorithm: opts.algorithm, value: result.checksum } };
   }
 
   /**
@@ -225,17 +246,17 @@ export class BodyStore {
 }
 
 /**
- * The encrypted stream of a body declared `expected` bytes long (encrypted), gathered in memory.
- * The HTTP layer and the aws-chunked decoder already end a body at its declared length; a stream
- * longer still is refused here, so memory stays bounded by the declaration whatever arrives.
+ * A body declared `expected` bytes long, gathered in memory. The HTTP layer and the aws-chunked
+ * decoder already end a body at its declared length; a stream longer still is refused here, so
+ * memory stays bounded by the declaration whatever arrives.
  */
-async function collect(encrypted: Readable, expected: number): Promise<Buffer> {
+async function collect(body: Readable, expected: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of encrypted as AsyncIterable<Buffer>) {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
     length += chunk.length;
     if (length > expected) {
-      encrypted.destroy();
+      body.destroy();
       throw new AwsError('IncompleteBody', 'The request body is longer than its declared length', { status: 400 });
     }
     chunks.push(chunk);

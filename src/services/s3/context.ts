@@ -2,7 +2,7 @@
  * What every S3 operation works with (stores, encryption, service time) and the lookups they share:
  * the bucket a request names, its owner's canonical id, the version a key/versionId names.
  */
-import { randomBytes } from 'node:crypto';
+import { publicRandom } from '../../crypto/public-random.js';
 import type { Clock } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Logger } from '../../server/logger.js';
@@ -62,7 +62,7 @@ export async function requireBucket(deps: S3Deps, name: string, expectedOwner?: 
 
 /** A new version's internal id (the AAD its data key is sealed to). */
 export function newObjectId(): string {
-  return randomBytes(16).toString('hex');
+  return publicRandom(16).toString('hex');
 }
 
 /** S3 sends ETags quoted. */
