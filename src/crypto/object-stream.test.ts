@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import {
-  createDecryptStream, createEncryptStream, decryptRange, encryptedSize, encryptWhole, HEADER_BYTES, ObjectStreamError,
+  createDecryptStream, createEncryptStream, decryptRange, decryptWhole, encryptedSize, encryptWhole, HEADER_BYTES, ObjectStreamError,
   SEGMENT_SIZE, segmentSpan, TAG_BYTES,
 } from './object-stream.js';
 
@@ -71,6 +71,32 @@ describe('object-stream: segmented AES-256-GCM bodies', () => {
       assert.notDeepEqual(encryptWhole(key, plaintext, context).subarray(0, HEADER_BYTES), stored.subarray(0, HEADER_BYTES), 'a fresh nonce each time');
     });
   }
+
+  for (const size of [0, 1, 5000, S, S + 1, 2 * S + 7]) {
+    it(`decryptWhole returns what decryptRange streams: ${size} bytes, whole and by ranges`, async () => {
+      const plaintext = randomBytes(size);
+      const stored = await seal(key, plaintext);
+      assert.deepEqual(decryptWhole(stored, key, size, 0, size - 1), plaintext);
+      for (const [start, end] of [[0, 0], [size - 1, size - 1], [1, size - 2], [S - 1, S], [S, size - 1]] as const) {
+        if (start < 0 || end < start || end >= size) continue;
+        assert.deepEqual(decryptWhole(stored, key, size, start, end), await range(key, stored, size, start, end), `${start}-${end}`);
+      }
+    });
+  }
+
+  it('decryptWhole authenticates what it returns: a flipped byte, a truncation, another key or context, a wrong size all fail', async () => {
+    const plaintext = randomBytes(5000);
+    const context = Buffer.from('s3-body-part:1');
+    const stored = encryptWhole(key, plaintext, context);
+    const flipped = Buffer.from(stored);
+    flipped[HEADER_BYTES + 10]! ^= 1;
+    assert.throws(() => decryptWhole(flipped, key, 5000, 0, 0, context), ObjectStreamError);
+    assert.throws(() => decryptWhole(stored.subarray(0, stored.length - 1), key, 5000, 0, 4999, context), ObjectStreamError);
+    assert.throws(() => decryptWhole(stored, randomBytes(32), 5000, 0, 4999, context), ObjectStreamError);
+    assert.throws(() => decryptWhole(stored, key, 5000, 0, 4999), ObjectStreamError);
+    assert.throws(() => decryptWhole(stored, key, 4999, 0, 4998, context), ObjectStreamError);
+    assert.throws(() => decryptWhole(stored, key, 5000, 0, 5000, context), RangeError);
+  });
 
   it('an empty body is one final empty segment, and opens as empty through both readers', async () => {
     const stored = await seal(key, Buffer.alloc(0));

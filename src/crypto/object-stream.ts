@@ -355,6 +355,35 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
   return Readable.from(generate(), { objectMode: false, highWaterMark: STREAM_BUFFER });
 }
 
+/**
+ * The plaintext bytes [start, end] (inclusive) of a whole stored body held in memory (a small body
+ * kept in the database): decryptRange's result, opened at once rather than streamed. The same
+ * checks hold: each segment read is authenticated before any of its bytes are returned.
+ */
+export function decryptWhole(stored: Buffer, key: Buffer, plaintextSize: number, start: number, end: number, context: Buffer = Buffer.alloc(0)): Buffer {
+  checkKey(key);
+  const empty = plaintextSize === 0 && start === 0 && end === -1;
+  const span = empty ? { firstSegment: 0, lastSegment: 0 } : segmentSpan(plaintextSize, start, end);
+  const header = parseHeader(stored);
+  const lastIndex = segmentCount(plaintextSize) - 1;
+  const opened: Buffer[] = [];
+  for (let index = span.firstSegment; index <= span.lastSegment; index++) {
+    const at = HEADER_BYTES + index * SEALED_SEGMENT;
+    const sealedLength = (index === lastIndex ? plaintextSize - index * SEGMENT_SIZE : SEGMENT_SIZE) + TAG_BYTES;
+    if (at + sealedLength > stored.length) throw new ObjectStreamError('stored body is truncated');
+    const queue = new ByteQueue();
+    queue.push(stored.subarray(at, at + sealedLength));
+    let offset = index * SEGMENT_SIZE;
+    for (const piece of openSegment(key, header, index, index === lastIndex, context, queue, sealedLength)) {
+      const from = Math.max(0, start - offset);
+      const to = Math.min(piece.length, end - offset + 1);
+      if (to > from) opened.push(piece.subarray(from, to));
+      offset += piece.length;
+    }
+  }
+  return opened.length === 1 ? opened[0]! : Buffer.concat(opened);
+}
+
 async function readAll(source: AsyncIterable<Buffer | Uint8Array>, expected: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;

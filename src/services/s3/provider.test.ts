@@ -28,7 +28,9 @@ function ctx(): RequestContext {
   } as RequestContext;
 }
 
+/** A GetObject body: a Buffer (a body kept in the database) or a stream. */
 async function text(body: unknown): Promise<Buffer> {
+  if (Buffer.isBuffer(body)) return body;
   const parts: Buffer[] = [];
   for await (const chunk of body as Readable) parts.push(chunk as Buffer);
   return Buffer.concat(parts);
