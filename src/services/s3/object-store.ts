@@ -322,9 +322,8 @@ async function removeIn(tx: Tx, bucket: string, key: string, versionId: string, 
   const row = await tx.selectFrom('s3_objects').select(['id', 'is_latest']).where('bucket', '=', bucket).where('key', '=', key)
     .where('version_id', '=', versionId).executeTakeFirst();
   if (!row) return [];
-  const blobs = (await tx.selectFrom('s3_object_blobs').select('blob_id').where('object_id', '=', row.id).execute()).map((r) => r.blob_id);
-  await tx.deleteFrom('s3_object_blobs').where('object_id', '=', row.id).execute();
-  await tx.deleteFrom('s3_object_inline').where('object_id', '=', row.id).execute();
+  const blobs = (await tx.deleteFrom('s3_object_blobs').where('object_id', '=', row.id).returning('blob_id').execute()).map((r) => r.blob_id);
+  // Its inline body row goes with it (ON DELETE CASCADE).
   await tx.deleteFrom('s3_objects').where('id', '=', row.id).execute();
   if (promote && Number(row.is_latest) === 1) {
     const next = await tx.selectFrom('s3_objects').select('id').where('bucket', '=', bucket).where('key', '=', key)
