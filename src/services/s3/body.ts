@@ -4,9 +4,9 @@
  * are computed on the plaintext as it streams. Nothing holds a large body in memory.
  *
  * A body goes to the blob store unless it is known to be small before it is read (at most
- * {@link INLINE_MAX_BYTES}, declared up front): then its encrypted bytes, the very stream a blob
- * would hold, are kept in memory and committed in the database row beside the version's
- * (`s3_object_inline`). A blob costs a file, its fsync and its directory's fsync per PUT, which
+ * {@link INLINE_MAX_BYTES}, declared up front): then it is read whole and sealed in memory, and its
+ * encrypted bytes, the very stream a blob would hold, are committed in the database row beside the
+ * version's (`s3_object_inline`). A blob costs a file, its fsync and its directory's fsync per PUT, which
  * bound small PUTs to a few hundred a second; a row rides on the commit the version needs anyway,
  * whose WAL sync is shared by every concurrent writer (store/group-commit.ts).
  */
