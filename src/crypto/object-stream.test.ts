@@ -10,7 +10,7 @@ import {
 const S = SEGMENT_SIZE;
 const SEALED = S + TAG_BYTES;
 
-async function collect(stream: Readable): Promise<Buffer> {
+async function collect(stream: AsyncIterable<unknown>): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const chunk of stream) parts.push(chunk as Buffer);
   return Buffer.concat(parts);

@@ -41,7 +41,7 @@
  * - 2^32 segments of 64 KiB (256 TiB) bound one stream, far above S3's 5 TiB object limit.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 import { publicRandom } from './public-random.js';
 
 /** Plaintext bytes in every segment but the last. */
@@ -318,7 +318,7 @@ export function segmentSpan(plaintextSize: number, start: number, end: number): 
  * returns wrong bytes. A range may be empty only for an empty body (start = 0, end = -1), which
  * still authenticates the body's single empty segment.
  */
-export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize: number, start: number, end: number, context: Buffer = Buffer.alloc(0)): Readable {
+export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize: number, start: number, end: number, context: Buffer = Buffer.alloc(0)): AsyncGenerator<Buffer> {
   checkKey(key);
   const empty = plaintextSize === 0 && start === 0 && end === -1;
   const span = empty ? { firstSegment: 0, lastSegment: 0, storedStart: HEADER_BYTES, storedEnd: HEADER_BYTES + TAG_BYTES - 1 } : segmentSpan(plaintextSize, start, end);
@@ -352,7 +352,9 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
     }
     if (index <= span.lastSegment || queue.length > 0) throw new ObjectStreamError('stored body is truncated');
   }
-  return Readable.from(generate(), { objectMode: false, highWaterMark: STREAM_BUFFER });
+  // A generator, not a stream: the caller (body.ts) makes the one stream the response reads, and a
+  // stream here too would buffer another STREAM_BUFFER of plaintext per body in flight.
+  return generate();
 }
 
 /**
