@@ -311,6 +311,30 @@ export function segmentSpan(plaintextSize: number, start: number, end: number): 
   };
 }
 
+/** segmentSpan, or the one empty segment of an empty body for its only range (start = 0, end = -1). */
+function rangeSpan(plaintextSize: number, start: number, end: number): SegmentSpan {
+  const empty = plaintextSize === 0 && start === 0 && end === -1;
+  return empty ? { firstSegment: 0, lastSegment: 0, storedStart: HEADER_BYTES, storedEnd: HEADER_BYTES + TAG_BYTES - 1 } : segmentSpan(plaintextSize, start, end);
+}
+
+/** The stored length of segment `index` of a body of `plaintextSize` bytes (ciphertext and tag). */
+function sealedLength(plaintextSize: number, index: number): number {
+  const last = index === segmentCount(plaintextSize) - 1;
+  return (last ? plaintextSize - index * SEGMENT_SIZE : SEGMENT_SIZE) + TAG_BYTES;
+}
+
+/** Opens segment `index` at the front of `queue` and adds its plaintext within [start, end] to `out`. */
+function openRange(out: Buffer[], key: Buffer, header: Buffer, context: Buffer, plaintextSize: number, index: number, queue: ByteQueue, start: number, end: number): void {
+  const final = index === segmentCount(plaintextSize) - 1;
+  let offset = index * SEGMENT_SIZE;
+  for (const piece of openSegment(key, header, index, final, context, queue, sealedLength(plaintextSize, index))) {
+    const from = Math.max(0, start - offset);
+    const to = Math.min(piece.length, end - offset + 1);
+    if (to > from) out.push(piece.subarray(from, to));
+    offset += piece.length;
+  }
+}
+
 /**
  * The plaintext bytes [start, end] (inclusive) of a stored body of `plaintextSize` bytes, reading
  * and opening only the segments that hold them (plus the header). `plaintextSize` comes from the
@@ -320,17 +344,13 @@ export function segmentSpan(plaintextSize: number, start: number, end: number): 
  */
 export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize: number, start: number, end: number, context: Buffer = Buffer.alloc(0)): AsyncGenerator<Buffer> {
   checkKey(key);
-  const empty = plaintextSize === 0 && start === 0 && end === -1;
-  const span = empty ? { firstSegment: 0, lastSegment: 0, storedStart: HEADER_BYTES, storedEnd: HEADER_BYTES + TAG_BYTES - 1 } : segmentSpan(plaintextSize, start, end);
-  const lastIndex = segmentCount(plaintextSize) - 1;
+  const span = rangeSpan(plaintextSize, start, end);
   async function* generate(): AsyncGenerator<Buffer> {
     // The header first: from the same read when the span starts at the first segment.
     const readFrom = span.firstSegment === 0 ? 0 : span.storedStart;
     const queue = new ByteQueue();
     let header = readFrom === 0 ? undefined : parseHeader(await readAll(await read(0, HEADER_BYTES - 1), HEADER_BYTES));
     let index = span.firstSegment;
-    let offset = index * SEGMENT_SIZE;
-    const storedLength = (i: number): number => (i === lastIndex ? plaintextSize - i * SEGMENT_SIZE : SEGMENT_SIZE) + TAG_BYTES;
     for await (const chunk of await read(readFrom, span.storedEnd)) {
       queue.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       if (!header) {
@@ -339,14 +359,8 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
       }
       // Every segment this read completed leaves as one chunk: fewer, larger writes downstream.
       const opened: Buffer[] = [];
-      while (index <= span.lastSegment && queue.length >= storedLength(index)) {
-        for (const piece of openSegment(key, header, index, index === lastIndex, context, queue, storedLength(index))) {
-          const from = Math.max(0, start - offset);
-          const to = Math.min(piece.length, end - offset + 1);
-          if (to > from) opened.push(piece.subarray(from, to));
-          offset += piece.length;
-        }
-        index++;
+      while (index <= span.lastSegment && queue.length >= sealedLength(plaintextSize, index)) {
+        openRange(opened, key, header, context, plaintextSize, index++, queue, start, end);
       }
       if (opened.length > 0) yield opened.length === 1 ? opened[0]! : Buffer.concat(opened);
     }
@@ -364,25 +378,13 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
  */
 export function decryptWhole(stored: Buffer, key: Buffer, plaintextSize: number, start: number, end: number, context: Buffer = Buffer.alloc(0)): Buffer {
   checkKey(key);
-  const empty = plaintextSize === 0 && start === 0 && end === -1;
-  const span = empty ? { firstSegment: 0, lastSegment: 0 } : segmentSpan(plaintextSize, start, end);
+  const span = rangeSpan(plaintextSize, start, end);
   const header = parseHeader(stored);
-  const lastIndex = segmentCount(plaintextSize) - 1;
+  if (stored.length <= span.storedEnd) throw new ObjectStreamError('stored body is truncated');
+  const queue = new ByteQueue();
+  queue.push(stored.subarray(span.storedStart, span.storedEnd + 1));
   const opened: Buffer[] = [];
-  for (let index = span.firstSegment; index <= span.lastSegment; index++) {
-    const at = HEADER_BYTES + index * SEALED_SEGMENT;
-    const sealedLength = (index === lastIndex ? plaintextSize - index * SEGMENT_SIZE : SEGMENT_SIZE) + TAG_BYTES;
-    if (at + sealedLength > stored.length) throw new ObjectStreamError('stored body is truncated');
-    const queue = new ByteQueue();
-    queue.push(stored.subarray(at, at + sealedLength));
-    let offset = index * SEGMENT_SIZE;
-    for (const piece of openSegment(key, header, index, index === lastIndex, context, queue, sealedLength)) {
-      const from = Math.max(0, start - offset);
-      const to = Math.min(piece.length, end - offset + 1);
-      if (to > from) opened.push(piece.subarray(from, to));
-      offset += piece.length;
-    }
-  }
+  for (let index = span.firstSegment; index <= span.lastSegment; index++) openRange(opened, key, header, context, plaintextSize, index, queue, start, end);
   return opened.length === 1 ? opened[0]! : Buffer.concat(opened);
 }
 
