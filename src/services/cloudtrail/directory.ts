@@ -7,10 +7,8 @@
 import type { Principal, PrincipalType } from '../../server/context.js';
 import type { Db } from '../../store/database.js';
 import type { TrailDirectory } from '../../trail/writer.js';
-import { BucketStore } from '../s3/bucket-store.js';
 
 export function trailDirectory(db: Db): TrailDirectory {
-  const buckets = new BucketStore(db);
   return {
     async principalForKey(accessKeyId) {
       const row = await db.selectFrom('access_keys')
@@ -25,7 +23,7 @@ export function trailDirectory(db: Db): TrailDirectory {
       };
     },
     async bucketOwner(bucket) {
-      return (await buckets.get(bucket))?.accountId;
+      return (await db.selectFrom('s3_buckets').select('account_id').where('name', '=', bucket).executeTakeFirst())?.account_id;
     },
   };
 }

@@ -22,7 +22,7 @@ import { readBlobHeader } from './ciphertext-blob.js';
 import { grantViews, openGrantToken } from './grant-store.js';
 import { aliasArn, findKey, keyArn, parseKeyRef, refArn, type KmsDeps } from './key-lookup.js';
 import type { KeyRow } from './key-store.js';
-import { RecentCache } from './recent-cache.js';
+import { RecentCache } from '../../store/recent-cache.js';
 
 type Input = Record<string, any>;
 type Conditions = Record<string, string | string[]>;

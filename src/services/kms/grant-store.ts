@@ -12,7 +12,7 @@ import type { Sealer } from '../../crypto/root-key.js';
 import type { Db } from '../../store/database.js';
 import type { GrantConstraints } from '../../generated/kms/shapes.js';
 import { invalidGrantToken } from './errors.js';
-import type { ChangeCounter } from './recent-cache.js';
+import type { ChangeCounter } from '../../store/recent-cache.js';
 import type { KmsGrantsTable } from './tables.js';
 
 /** A grant as stored. */

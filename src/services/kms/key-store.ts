@@ -30,7 +30,7 @@
  */
 import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../../store/database.js';
-import { ChangeCounter, RecentCache } from './recent-cache.js';
+import { ChangeCounter, RecentCache } from '../../store/recent-cache.js';
 import type { KmsAliasesTable, KmsKeyMaterialsTable, KmsKeysTable } from './tables.js';
 
 export type KeyRow = Selectable<KmsKeysTable>;

@@ -25,7 +25,8 @@ import { orphanUploadSweeper } from './upload-sweep.js';
  * SSE-C over plain HTTP is refused unless the listener is loopback or COFFER_SSE_C_ALLOW_HTTP=1.
  */
 export function s3Deps(rt: Runtime, kms: KmsDeps, env: NodeJS.ProcessEnv = process.env): S3Deps {
-  const buckets = new BucketStore(rt.db);
+  // Cluster mode (a shared database): bucket rows and documents are read fresh (see BucketStore).
+  const buckets = new BucketStore(rt.db, rt.config.database ? 0 : undefined);
   const allowPlainHttpSseC = env.COFFER_SSE_C_ALLOW_HTTP === '1' || isLoopbackHost(rt.config.host);
   return {
     buckets,

@@ -1,16 +1,15 @@
 /**
- * Short-lived caching of what the KMS tables say, for the hot path (every Encrypt looks up its key,
- * and authorization its policy, tags, aliases and grants).
+ * Short-lived caching of what a store's tables say, for the hot path (every Encrypt looks up its
+ * key, and authorization its policy, tags, aliases and grants; every S3 request its bucket).
  *
- * - Every write this process makes to the KMS tables bumps a ChangeCounter; an entry read before a
- *   write is never used after it, so a change is seen at once by the next request on this node.
- * - Entries live at most `ttlMs` (default one second): how late another node of a cluster may see a
- *   change made here. AWS KMS documents the same eventual consistency for key state, policy, grant
- *   and alias changes.
+ * - Every write this process makes to the tables bumps the store's ChangeCounter; an entry read
+ *   before a write is never used after it, so a change is seen at once by the next request on
+ *   this node.
+ * - Entries live at most `ttlMs` (default one second). A cluster's stores pass 0 and read fresh.
  * - Lookups that find nothing are not kept, and the cache holds at most `max` entries.
  */
 
-/** Counts the writes this process makes to the KMS tables. */
+/** Counts the writes this process makes to one store's tables. */
 export class ChangeCounter {
   value = 0;
 
