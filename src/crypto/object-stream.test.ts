@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import {
   createDecryptStream, createEncryptStream, decryptRange, decryptWhole, encryptedSize, encryptWhole, HEADER_BYTES, ObjectStreamError,
-  SEGMENT_SIZE, segmentSpan, TAG_BYTES,
+  openSegments, SEGMENT_SIZE, segmentSpan, TAG_BYTES, type SealedSegments,
 } from './object-stream.js';
 
 const S = SEGMENT_SIZE;
@@ -144,6 +144,52 @@ describe('object-stream: segmented AES-256-GCM bodies', () => {
       firstSegment: 2, lastSegment: 2, storedStart: HEADER_BYTES + 2 * SEALED, storedEnd: HEADER_BYTES + 3 * SEALED - 1,
     });
     assert.throws(() => segmentSpan(size, 0, size), RangeError);
+  });
+
+  it('with an opener: the same plaintext, whole and by ranges, opened elsewhere in batches of whole segments, a few at a time', async () => {
+    const size = 40 * S + 123;
+    const plaintext = randomBytes(size);
+    const stored = await seal(key, plaintext);
+    const batches: Array<{ first: number; segments: number }> = [];
+    let open = 0;
+    let mostOpen = 0;
+    // Another thread stands in for the worker: openSegments, answered on a later turn of the loop.
+    const opener = async (segments: SealedSegments): Promise<Buffer[]> => {
+      batches.push({ first: segments.firstIndex, segments: Math.ceil(Buffer.concat(segments.sealed).length / SEALED) });
+      mostOpen = Math.max(mostOpen, ++open);
+      await new Promise((resolve) => setImmediate(resolve));
+      open--;
+      return openSegments(segments);
+    };
+    const viaOpener = (start: number, end: number) => collect(decryptRange(reader(stored), key, size, start, end, undefined, opener));
+    assert.deepEqual(await viaOpener(0, size - 1), plaintext);
+    assert.deepEqual(batches.map((b) => b.first), [0, 16, 32], 'batches of 16 whole segments, in order');
+    assert.equal(batches.reduce((n, b) => n + b.segments, 0), 41);
+    assert.ok(mostOpen <= 2, `at most two batches handed over at once (saw ${mostOpen})`);
+    for (const [start, end] of [[S - 10, 17 * S + 5], [16 * S, 16 * S], [33 * S - 1, size - 1], [5, 6]] as const) {
+      assert.deepEqual(await viaOpener(start, end), plaintext.subarray(start, end + 1), `${start}-${end}`);
+    }
+  });
+
+  it('with an opener: a flipped byte, a truncation, another key or a wrong size fail, and nothing from the failing batch on is returned', async () => {
+    const size = 40 * S;
+    const plaintext = randomBytes(size);
+    const stored = await seal(key, plaintext);
+    const opener = async (segments: SealedSegments) => openSegments(segments);
+    const received: Buffer[] = [];
+    const flipped = Buffer.from(stored);
+    flipped[HEADER_BYTES + 20 * SEALED + 7]! ^= 1;
+    await rejectsStream((async () => {
+      for await (const chunk of decryptRange(reader(flipped), key, size, 0, size - 1, undefined, opener)) received.push(chunk);
+    })());
+    assert.deepEqual(Buffer.concat(received), plaintext.subarray(0, 16 * S), 'only the batch before the altered one');
+    await assert.rejects(collect(decryptRange(reader(stored.subarray(0, stored.length - 1)), key, size, 0, size - 1, undefined, opener)));
+    await rejectsStream(collect(decryptRange(reader(stored), randomBytes(32), size, 0, size - 1, undefined, opener)));
+    await rejectsStream(collect(decryptRange(reader(stored), key, size - 1, 0, size - 2, undefined, opener)));
+    const header = stored.subarray(0, HEADER_BYTES);
+    const whole = { key, header, context: Buffer.alloc(0), plaintextSize: size, firstIndex: 0 };
+    assert.throws(() => openSegments({ ...whole, sealed: [stored.subarray(HEADER_BYTES, HEADER_BYTES + SEALED + 1)] }), ObjectStreamError, 'part of a segment');
+    assert.throws(() => openSegments({ ...whole, firstIndex: 40, sealed: [stored.subarray(HEADER_BYTES, HEADER_BYTES + SEALED)] }), ObjectStreamError, 'past the last segment');
   });
 
   it('truncation is detected: mid-segment, at a segment boundary, inside the header', async () => {

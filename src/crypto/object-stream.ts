@@ -336,13 +336,58 @@ function openRange(out: Buffer[], key: Buffer, header: Buffer, context: Buffer, 
 }
 
 /**
+ * Whole sealed segments of one body, to be opened elsewhere (a worker thread: see SegmentOpener).
+ * `sealed` holds segments `firstIndex` onwards, back to back, each whole, in pieces as they were read.
+ */
+export interface SealedSegments {
+  key: Buffer;
+  header: Buffer;
+  context: Buffer;
+  plaintextSize: number;
+  firstIndex: number;
+  sealed: Buffer[];
+}
+
+/** Opens SealedSegments somewhere other than the calling thread; resolves to openSegments' result. */
+export type SegmentOpener = (segments: SealedSegments) => Promise<Buffer[]>;
+
+/**
+ * The plaintext of whole sealed segments, in pieces; ObjectStreamError unless every one of them
+ * authenticates (nothing is returned before all have).
+ */
+export function openSegments({ key, header, context, plaintextSize, firstIndex, sealed }: SealedSegments): Buffer[] {
+  checkKey(key);
+  const parsed = parseHeader(header);
+  const queue = new ByteQueue();
+  for (const piece of sealed) queue.push(piece);
+  const opened: Buffer[] = [];
+  for (let index = firstIndex; queue.length > 0; index++) {
+    if (index >= segmentCount(plaintextSize) || queue.length < sealedLength(plaintextSize, index)) throw new ObjectStreamError('sealed segments are not whole');
+    opened.push(...openSegment(key, parsed, index, index === segmentCount(plaintextSize) - 1, context, queue, sealedLength(plaintextSize, index)));
+  }
+  return opened;
+}
+
+/** Sealed bytes sent to an opener at once (at most): enough segments that the hop costs little beside them. */
+export const OPEN_BATCH_BYTES = 16 * SEALED_SEGMENT;
+/** Batches handed to an opener beyond the one awaited, per body: the opener works on the next while this thread writes the last. */
+const OPEN_BATCHES_IN_FLIGHT = 1;
+
+/**
  * The plaintext bytes [start, end] (inclusive) of a stored body of `plaintextSize` bytes, reading
  * and opening only the segments that hold them (plus the header). `plaintextSize` comes from the
  * object's metadata: a wrong one fails authentication (the final flag would not match), never
  * returns wrong bytes. A range may be empty only for an empty body (start = 0, end = -1), which
  * still authenticates the body's single empty segment.
+ *
+ * With an `opener`, segments are opened by it in batches, a few at a time, while this thread goes
+ * on reading and the caller writes what was opened: decryption then runs beside the disk and the
+ * socket instead of between them. Batches come back in order, each whole and authenticated.
  */
-export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize: number, start: number, end: number, context: Buffer = Buffer.alloc(0)): AsyncGenerator<Buffer> {
+export function decryptRange(
+  read: StoredRangeReader, key: Buffer, plaintextSize: number, start: number, end: number,
+  context: Buffer = Buffer.alloc(0), opener?: SegmentOpener,
+): AsyncGenerator<Buffer> {
   checkKey(key);
   const span = rangeSpan(plaintextSize, start, end);
   async function* generate(): AsyncGenerator<Buffer> {
@@ -351,6 +396,32 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
     const queue = new ByteQueue();
     let header = readFrom === 0 ? undefined : parseHeader(await readAll(await read(0, HEADER_BYTES - 1), HEADER_BYTES));
     let index = span.firstSegment;
+    // With an opener: batches handed over, oldest first, each with the plaintext offset it starts at.
+    const inFlight: Array<{ opened: Promise<Buffer[]>; offset: number }> = [];
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    let batchFirst = index;
+    const handOver = (): void => {
+      if (batchBytes === 0) return;
+      const opened = opener!({ key, header: header!, context, plaintextSize, firstIndex: batchFirst, sealed: batch });
+      // Awaited in order below; until then a failure must not count as unhandled.
+      opened.catch(() => undefined);
+      inFlight.push({ opened, offset: batchFirst * SEGMENT_SIZE });
+      batch = [];
+      batchBytes = 0;
+      batchFirst = index;
+    };
+    // The opened pieces within [start, end], from the plaintext offset the batch starts at.
+    const clip = (pieces: Buffer[], offset: number): Buffer[] => {
+      const kept: Buffer[] = [];
+      for (const piece of pieces) {
+        const from = Math.max(0, start - offset);
+        const to = Math.min(piece.length, end - offset + 1);
+        if (to > from) kept.push(piece.subarray(from, to));
+        offset += piece.length;
+      }
+      return kept;
+    };
     for await (const chunk of await read(readFrom, span.storedEnd)) {
       queue.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       if (!header) {
@@ -360,11 +431,27 @@ export function decryptRange(read: StoredRangeReader, key: Buffer, plaintextSize
       // Every segment this read completed leaves as one chunk: fewer, larger writes downstream.
       const opened: Buffer[] = [];
       while (index <= span.lastSegment && queue.length >= sealedLength(plaintextSize, index)) {
-        openRange(opened, key, header, context, plaintextSize, index++, queue, start, end);
+        if (!opener) {
+          openRange(opened, key, header, context, plaintextSize, index++, queue, start, end);
+          continue;
+        }
+        const length = sealedLength(plaintextSize, index++);
+        batch.push(...queue.takePieces(length));
+        batchBytes += length;
+        if (batchBytes >= OPEN_BATCH_BYTES) handOver();
       }
       if (opened.length > 0) yield opened.length === 1 ? opened[0]! : Buffer.concat(opened);
+      while (inFlight.length > OPEN_BATCHES_IN_FLIGHT) {
+        const next = inFlight.shift()!;
+        yield* clip(await next.opened, next.offset);
+      }
     }
     if (index <= span.lastSegment || queue.length > 0) throw new ObjectStreamError('stored body is truncated');
+    handOver();
+    while (inFlight.length > 0) {
+      const next = inFlight.shift()!;
+      yield* clip(await next.opened, next.offset);
+    }
   }
   // A generator, not a stream: the caller (body.ts) makes the one stream the response reads, and a
   // stream here too would buffer another STREAM_BUFFER of plaintext per body in flight.

@@ -14,11 +14,12 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { ChecksumAlgorithm } from '../../auth/checksums.js';
 import { SealError } from '../../crypto/root-key.js';
-import { createEncryptStream, decryptRange, decryptWhole, encryptWhole, ObjectStreamError, SEGMENT_SIZE, type StoredRangeReader } from '../../crypto/object-stream.js';
+import { createEncryptStream, decryptRange, decryptWhole, encryptWhole, ObjectStreamError, SEGMENT_SIZE, type SealedSegments, type StoredRangeReader } from '../../crypto/object-stream.js';
 import { AwsError } from '../../errors.js';
 import { NoSuchBlobError, type BlobStore } from '../../store/blobs.js';
 import type { Logger } from '../../server/logger.js';
-import { bodyDigests, type DigestResult } from './digests.js';
+import { bodyWorkers } from './body-workers.js';
+import { bodyDigests, OFFLOAD_MIN_BYTES, type DigestResult } from './digests.js';
 import { corruptBody, entityTooLarge } from './errors.js';
 
 /**
@@ -243,7 +244,9 @@ export class BodyStore {
       // read() opened a body kept in the database: it is always a whole body of one part.
       if (isInline(part)) throw new Error('s3: an inline body is one whole part');
       const read: StoredRangeReader = (s, e) => this.blobs.get(part.blobId, { start: s, end: e });
-      yield* decryptRange(read, key, part.size, from, to, blobContext(part.seq));
+      // A large range is opened on a body worker, beside this thread's reading and writing.
+      const opener = to - from + 1 >= OFFLOAD_MIN_BYTES ? unsealOnWorker : undefined;
+      yield* decryptRange(read, key, part.size, from, to, blobContext(part.seq), opener);
     }
   }
 
@@ -263,6 +266,10 @@ export class BodyStore {
  * decoder already end a body at its declared length; a stream longer still is refused here, so
  * memory stays bounded by the declaration whatever arrives.
  */
+function unsealOnWorker(segments: SealedSegments): Promise<Buffer[]> {
+  return bodyWorkers().unseal(segments);
+}
+
 async function collect(body: Readable, expected: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;

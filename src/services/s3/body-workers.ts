@@ -1,0 +1,198 @@
+/**
+ * Worker threads for the per-byte work of large bodies, beside the request's thread (which reads,
+ * writes and, for a PUT, encrypts): a PUT's digests (digests.ts: on one thread MD5 alone runs at
+ * about half the speed of AES-256-GCM and would bound every large PUT) and the opening of a GET's
+ * sealed segments (crypto/object-stream.ts: decrypting between the disk and the socket would
+ * otherwise serialize all three on one thread). body-worker.ts is the thread's side.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { OPEN_BATCH_BYTES, ObjectStreamError, type SealedSegments } from '../../crypto/object-stream.js';
+import type { BodyWorkerReply, BodyWorkerRequest } from './body-worker.js';
+import type { BodyDigests, DigestOptions, DigestResult } from './digests.js';
+
+/** Bytes copied into one message to the worker. */
+const BATCH_BYTES = 1 << 20;
+/** Bytes sent but not yet hashed beyond which the body waits: memory stays bounded if the worker falls behind. */
+const MAX_IN_FLIGHT = 4 << 20;
+/** Batches kept for reuse: the worker hands each back, so a body allocates none once the pool is warm. */
+const SPARE_BATCHES = 6;
+
+interface Session {
+  inFlight: number;
+  /** Resolves the body's pending update once the worker caught up. */
+  resume?: () => void;
+  finish?: { resolve: (r: DigestResult) => void; reject: (err: Error) => void };
+  failed?: Error;
+}
+
+interface Unsealing {
+  resolve: (plaintext: Buffer[]) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  sessions: Map<number, Session>;
+  unsealing: Map<number, Unsealing>;
+}
+
+/** One worker per spare core; each body's digests stay on one worker, in order. */
+class BodyWorkers {
+  private readonly workers: Array<Slot | undefined>;
+  /** Batch buffers the worker handed back: for digests, and for sealed segments (OPEN_BATCH_BYTES each). */
+  private readonly spare: ArrayBuffer[] = [];
+  private readonly spareSealed: ArrayBuffer[] = [];
+  private nextId = 1;
+
+  constructor(size: number) {
+    this.workers = new Array(size).fill(undefined);
+  }
+
+  /** A body's digests, computed on a worker. */
+  digests(opts: DigestOptions): BodyDigests {
+    const id = this.nextId++;
+    const slot = this.slot(id % this.workers.length);
+    const state: Session = { inFlight: 0 };
+    slot.sessions.set(id, state);
+    busy(slot);
+    const post = (message: BodyWorkerRequest, transfer?: ArrayBuffer[]) => slot.worker.postMessage(message, transfer);
+    post({ type: 'open', id, md5: opts.md5, algorithm: opts.algorithm });
+    const newBatch = () => {
+      const reused = this.spare.pop();
+      return reused ? Buffer.from(reused) : Buffer.allocUnsafeSlow(BATCH_BYTES);
+    };
+    // Taken when the first byte needs it, so a body's end leaves no batch unused.
+    let batch: Buffer | undefined;
+    let filled = 0;
+    const flush = () => {
+      if (!batch || filled === 0) return;
+      // The batch's memory moves to the worker (a transfer, not a copy); the worker hands it back.
+      const bytes = batch.buffer as ArrayBuffer;
+      post({ type: 'data', id, bytes, length: filled }, [bytes]);
+      state.inFlight += filled;
+      batch = undefined;
+      filled = 0;
+    };
+    return {
+      update(chunk) {
+        if (state.failed) throw state.failed;
+        for (let at = 0; at < chunk.length;) {
+          batch ??= newBatch();
+          const n = chunk.copy(batch, filled, at);
+          filled += n;
+          at += n;
+          if (filled === BATCH_BYTES) flush();
+        }
+        if (state.inFlight <= MAX_IN_FLIGHT) return undefined;
+        return new Promise<void>((resolve) => { state.resume = resolve; });
+      },
+      result() {
+        flush();
+        return new Promise<DigestResult>((resolve, reject) => {
+          if (state.failed) return reject(state.failed);
+          state.finish = { resolve, reject };
+          post({ type: 'close', id });
+        });
+      },
+      discard() {
+        if (!slot.sessions.delete(id)) return;
+        post({ type: 'discard', id });
+        idle(slot);
+      },
+    };
+  }
+
+  /**
+   * A SegmentOpener (object-stream.ts): opens the segments on a worker. Their bytes are copied into
+   * a batch buffer that moves there and back (reused, like the digests' batches); the plaintext
+   * moves here. ObjectStreamError if they fail authentication.
+   */
+  unseal(segments: SealedSegments): Promise<Buffer[]> {
+    const id = this.nextId++;
+    const slot = this.slot(id % this.workers.length);
+    const batch = Buffer.from(this.spareSealed.pop() ?? new ArrayBuffer(OPEN_BATCH_BYTES));
+    let length = 0;
+    for (const piece of segments.sealed) length += piece.copy(batch, length);
+    const sealed = batch.buffer as ArrayBuffer;
+    return new Promise<Buffer[]>((resolve, reject) => {
+      slot.unsealing.set(id, { resolve, reject });
+      busy(slot);
+      // Key, header and context are copied into arrays of their own: a view would carry its whole buffer along.
+      slot.worker.postMessage({
+        type: 'unseal', id, key: new Uint8Array(segments.key), header: new Uint8Array(segments.header), context: new Uint8Array(segments.context),
+        plaintextSize: segments.plaintextSize, firstIndex: segments.firstIndex, sealed, length,
+      } satisfies BodyWorkerRequest, [sealed]);
+    });
+  }
+
+  private slot(index: number): Slot {
+    const existing = this.workers[index];
+    if (existing) return existing;
+    // A small young generation: the worker's garbage is batch-sized buffers, and letting it grow
+    // to V8's default put ~20 MiB on the peak RSS of a streamed 5 GiB GET (bench `rss`).
+    const worker = new Worker(new URL('./body-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 1 } });
+    const slot: Slot = { worker, sessions: new Map(), unsealing: new Map() };
+    worker.on('message', (reply: BodyWorkerReply) => {
+      if (reply.type === 'unsealed' || reply.type === 'unseal-failed') {
+        if (this.spareSealed.length < SPARE_BATCHES) this.spareSealed.push(reply.sealed);
+        const job = slot.unsealing.get(reply.id);
+        slot.unsealing.delete(reply.id);
+        idle(slot);
+        if (reply.type === 'unsealed') job?.resolve(reply.plaintext.map((piece) => Buffer.from(piece)));
+        else job?.reject(reply.corrupt ? new ObjectStreamError(reply.message) : new Error(`body worker: ${reply.message}`));
+        return;
+      }
+      if (reply.type === 'hashed' && this.spare.length < SPARE_BATCHES) this.spare.push(reply.bytes);
+      const session = slot.sessions.get(reply.id);
+      if (!session) return;
+      if (reply.type === 'hashed') {
+        session.inFlight -= reply.length;
+        if (session.resume && session.inFlight <= MAX_IN_FLIGHT / 2) {
+          const resume = session.resume;
+          session.resume = undefined;
+          resume();
+        }
+        return;
+      }
+      slot.sessions.delete(reply.id);
+      idle(slot);
+      if (reply.type === 'done') session.finish?.resolve({ md5: reply.md5 ? Buffer.from(reply.md5) : undefined, checksum: reply.checksum });
+      else session.finish?.reject(new Error(`body worker: ${reply.message}`));
+    });
+    // A worker that dies fails the bodies it was working on (each answers InternalError); the next body starts a new one.
+    worker.on('error', (err) => {
+      this.workers[index] = undefined;
+      for (const session of slot.sessions.values()) {
+        session.failed = err;
+        session.resume?.();
+        session.finish?.reject(err);
+      }
+      for (const job of slot.unsealing.values()) job.reject(err);
+      slot.sessions.clear();
+      slot.unsealing.clear();
+    });
+    // An idle worker must not keep the process alive after the server closes (unref after the
+    // listeners: adding one refs the worker again); busy() refs it while it has work.
+    worker.unref();
+    this.workers[index] = slot;
+    return slot;
+  }
+}
+
+/** A worker with work to do keeps the process alive; an idle one doesn't (see slot()). */
+function busy(slot: Slot): void {
+  if (slot.sessions.size + slot.unsealing.size === 1) slot.worker.ref();
+}
+
+function idle(slot: Slot): void {
+  if (slot.sessions.size + slot.unsealing.size === 0) slot.worker.unref();
+}
+
+let shared: BodyWorkers | undefined;
+
+/** The process's body workers, started on first use (the request thread keeps one core). */
+export function bodyWorkers(): BodyWorkers {
+  shared ??= new BodyWorkers(Math.max(1, availableParallelism() - 1));
+  return shared;
+}
