@@ -323,16 +323,20 @@ function sealedLength(plaintextSize: number, index: number): number {
   return (last ? plaintextSize - index * SEGMENT_SIZE : SEGMENT_SIZE) + TAG_BYTES;
 }
 
-/** Opens segment `index` at the front of `queue` and adds its plaintext within [start, end] to `out`. */
-function openRange(out: Buffer[], key: Buffer, header: Buffer, context: Buffer, plaintextSize: number, index: number, queue: ByteQueue, start: number, end: number): void {
-  const final = index === segmentCount(plaintextSize) - 1;
-  let offset = index * SEGMENT_SIZE;
-  for (const piece of openSegment(key, header, index, final, context, queue, sealedLength(plaintextSize, index))) {
+/** Adds to `out` the parts within the plaintext range [start, end] of `pieces`, which begin at plaintext `offset`. */
+function clipTo(out: Buffer[], pieces: Buffer[], offset: number, start: number, end: number): void {
+  for (const piece of pieces) {
     const from = Math.max(0, start - offset);
     const to = Math.min(piece.length, end - offset + 1);
     if (to > from) out.push(piece.subarray(from, to));
     offset += piece.length;
   }
+}
+
+/** Opens segment `index` at the front of `queue` and adds its plaintext within [start, end] to `out`. */
+function openRange(out: Buffer[], key: Buffer, header: Buffer, context: Buffer, plaintextSize: number, index: number, queue: ByteQueue, start: number, end: number): void {
+  const final = index === segmentCount(plaintextSize) - 1;
+  clipTo(out, openSegment(key, header, index, final, context, queue, sealedLength(plaintextSize, index)), index * SEGMENT_SIZE, start, end);
 }
 
 /**
@@ -380,7 +384,7 @@ const OPEN_BATCHES_IN_FLIGHT = 1;
  * returns wrong bytes. A range may be empty only for an empty body (start = 0, end = -1), which
  * still authenticates the body's single empty segment.
  *
- * With an `opener`, segments are opened by it in batches, a few at a time, while this thread goes
+ * With an `opener`, segments are opened by it in batches, one batch ahead, while this thread goes
  * on reading and the caller writes what was opened: decryption then runs beside the disk and the
  * socket instead of between them. Batches come back in order, each whole and authenticated.
  */
@@ -411,15 +415,11 @@ export function decryptRange(
       batchBytes = 0;
       batchFirst = index;
     };
-    // The opened pieces within [start, end], from the plaintext offset the batch starts at.
-    const clip = (pieces: Buffer[], offset: number): Buffer[] => {
+    // The oldest batch's plaintext within [start, end], once it is back.
+    const nextOpened = async (): Promise<Buffer[]> => {
+      const next = inFlight.shift()!;
       const kept: Buffer[] = [];
-      for (const piece of pieces) {
-        const from = Math.max(0, start - offset);
-        const to = Math.min(piece.length, end - offset + 1);
-        if (to > from) kept.push(piece.subarray(from, to));
-        offset += piece.length;
-      }
+      clipTo(kept, await next.opened, next.offset, start, end);
       return kept;
     };
     for await (const chunk of await read(readFrom, span.storedEnd)) {
@@ -441,17 +441,11 @@ export function decryptRange(
         if (batchBytes >= OPEN_BATCH_BYTES) handOver();
       }
       if (opened.length > 0) yield opened.length === 1 ? opened[0]! : Buffer.concat(opened);
-      while (inFlight.length > OPEN_BATCHES_IN_FLIGHT) {
-        const next = inFlight.shift()!;
-        yield* clip(await next.opened, next.offset);
-      }
+      while (inFlight.length > OPEN_BATCHES_IN_FLIGHT) yield* await nextOpened();
     }
     if (index <= span.lastSegment || queue.length > 0) throw new ObjectStreamError('stored body is truncated');
     handOver();
-    while (inFlight.length > 0) {
-      const next = inFlight.shift()!;
-      yield* clip(await next.opened, next.offset);
-    }
+    while (inFlight.length > 0) yield* await nextOpened();
   }
   // A generator, not a stream: the caller (body.ts) makes the one stream the response reads, and a
   // stream here too would buffer another STREAM_BUFFER of plaintext per body in flight.

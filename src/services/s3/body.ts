@@ -261,15 +261,16 @@ export class BodyStore {
   }
 }
 
+/** Opens a large GET's segments on a body worker (body-workers.ts). */
+function unsealOnWorker(segments: SealedSegments): Promise<Buffer[]> {
+  return bodyWorkers().unseal(segments);
+}
+
 /**
  * A body declared `expected` bytes long, gathered in memory. The HTTP layer and the aws-chunked
  * decoder already end a body at its declared length; a stream longer still is refused here, so
  * memory stays bounded by the declaration whatever arrives.
  */
-function unsealOnWorker(segments: SealedSegments): Promise<Buffer[]> {
-  return bodyWorkers().unseal(segments);
-}
-
 async function collect(body: Readable, expected: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
