@@ -30,6 +30,7 @@ import * as ec2 from './migrations/0006-ec2.js';
 import * as kmsB from './migrations/0007-kms-b.js';
 import * as s3Multipart from './migrations/0008-s3-multipart.js';
 import * as s3Inline from './migrations/0009-s3-inline-bodies.js';
+import * as s3Generations from './migrations/0010-s3-generations.js';
 import type { IamTables } from '../services/iam/tables.js';
 import type { TrailTables } from '../trail/tables.js';
 import type { Ec2Tables } from '../services/ec2/tables.js';
@@ -156,6 +157,7 @@ const migrations: Record<string, Migration> = {
   '0007-kms-b': kmsB,
   '0008-s3-multipart': s3Multipart,
   '0009-s3-inline-bodies': s3Inline,
+  '0010-s3-generations': s3Generations,
 };
 
 /**

@@ -6,6 +6,13 @@
  * transaction stops referencing are queued in `s3_blob_garbage` by that same transaction; a small
  * body kept in `s3_object_inline` is written and removed by the transaction that writes or removes
  * its version, and never queued.
+ *
+ * An overwrite of a key's current null version (a bucket without versioning, or suspended) keeps
+ * the version's row and id and changes it in place, when the writer sealed the body to that id
+ * (`put`): SQLite then writes two or three pages where a delete and an insert write some fifteen
+ * (every index of the table twice, the body's row and its index), and its WAL and checkpoints
+ * copy each of them. The row's `generation` changes with every write, and a body is read only
+ * together with the generation of the row it was read for (`bodyOf`).
  */
 import type { Tag } from '../../generated/s3/shapes.js';
 import type { Db } from '../../store/database.js';
@@ -16,6 +23,7 @@ import type { Versioning } from './bucket-store.js';
 import type { StoredChecksum } from './checksums.js';
 import type { EncryptionDescriptor } from './encryption.js';
 import { noSuchBucket } from './errors.js';
+import { publicRandom } from '../../crypto/public-random.js';
 import { newVersionId, NULL_VERSION } from './names.js';
 import type { Transaction } from 'kysely';
 import { durable } from '../../store/group-commit.js';
@@ -58,10 +66,25 @@ export interface ObjectVersion {
   acl: Acl;
   encryption: EncryptionDescriptor | null;
   partsCount: number | null;
+  /**
+   * Which write of the row this is: random, new with each (a write in place keeps the id, see
+   * `ObjectStore.put`); null for rows written before generations existed. Never on the wire.
+   */
+  generation: string | null;
 }
 
 /** A version about to be written: everything but what the store assigns. */
-export type NewVersion = Omit<ObjectVersion, 'versionId' | 'seq' | 'isLatest' | 'deleteMarker'>;
+export type NewVersion = Omit<ObjectVersion, 'versionId' | 'seq' | 'isLatest' | 'deleteMarker' | 'generation'>;
+
+/** The null version of a key as a write sees it (`slotIn`). */
+interface NullVersion {
+  id: string;
+  seq: number;
+  isLatest: boolean;
+  partsCount: number | null;
+  /** Its body is a row of `s3_object_inline` (else blobs, or none: a delete marker). */
+  inline: boolean;
+}
 
 type Row = S3ObjectsTable;
 type Tx = Transaction<Database>;
@@ -86,6 +109,7 @@ function fromRow(row: Row): ObjectVersion {
     acl: JSON.parse(row.acl) as Acl,
     encryption: row.encryption ? (JSON.parse(row.encryption) as EncryptionDescriptor) : null,
     partsCount: row.parts_count === null ? null : Number(row.parts_count),
+    generation: row.generation,
   };
 }
 
@@ -96,7 +120,7 @@ function toRow(v: ObjectVersion): Row {
     last_modified: v.lastModified.toISOString(), owner_account: v.ownerAccount, storage_class: v.storageClass,
     metadata: JSON.stringify(v.metadata), checksum: v.checksum ? JSON.stringify(v.checksum) : null,
     tags: JSON.stringify(v.tags), acl: JSON.stringify(v.acl),
-    encryption: v.encryption ? JSON.stringify(v.encryption) : null, parts_count: v.partsCount,
+    encryption: v.encryption ? JSON.stringify(v.encryption) : null, parts_count: v.partsCount, generation: v.generation,
   };
 }
 
@@ -137,6 +161,13 @@ export class ObjectStore {
     return latestIn(this.db, bucket, key);
   }
 
+  /** The id of the key's null version while it is the current version: a write replacing it may reuse it (`put`). */
+  async currentNullId(bucket: string, key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('s3_objects').select('id')
+      .where('bucket', '=', bucket).where('key', '=', key).where('version_id', '=', NULL_VERSION).where('is_latest', '=', 1).executeTakeFirst();
+    return row?.id;
+  }
+
   async byVersion(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined> {
     const row = await this.db.selectFrom('s3_objects').selectAll()
       .where('bucket', '=', bucket).where('key', '=', key).where('version_id', '=', versionId).executeTakeFirst();
@@ -144,17 +175,21 @@ export class ObjectStore {
   }
 
   /**
-   * The body of `version`: its inline row, else its blobs. NoSuchBlobError when it has neither
-   * (every version but a delete marker has one): the version was removed since it was read.
+   * The body of `version`: its inline row, else its blobs, read only while its row still holds
+   * the write `version` was read from (its generation). NoSuchBlobError when it has neither (every
+   * version but a delete marker has one): the version was removed or overwritten since it was read.
    */
   async bodyOf(version: ObjectVersion): Promise<BodyPart[]> {
+    const { id, generation } = version;
     // Only a single-PUT body can be inline (body.ts): a multipart object's parts go straight to its blobs.
     if (version.partsCount === null) {
-      const row = await this.db.selectFrom('s3_object_inline').select('body').where('object_id', '=', version.id).executeTakeFirst();
+      const row = await this.db.selectFrom('s3_object_inline as i').innerJoin('s3_objects as o', 'o.id', 'i.object_id').select('i.body')
+        .where('i.object_id', '=', id).where('o.generation', generation === null ? 'is' : '=', generation).executeTakeFirst();
       if (row) return [{ seq: 1, sealed: row.body, size: version.size }];
     }
-    const rows = await this.db.selectFrom('s3_object_blobs').selectAll().where('object_id', '=', version.id).orderBy('seq').execute();
-    if (rows.length === 0) throw new NoSuchBlobError(version.id);
+    const rows = await this.db.selectFrom('s3_object_blobs as b').innerJoin('s3_objects as o', 'o.id', 'b.object_id').select(['b.seq', 'b.blob_id', 'b.size'])
+      .where('b.object_id', '=', id).where('o.generation', generation === null ? 'is' : '=', generation).orderBy('b.seq').execute();
+    if (rows.length === 0) throw new NoSuchBlobError(id);
     return rows.map((r): BlobRef => ({ seq: Number(r.seq), blobId: r.blob_id, size: Number(r.size) }));
   }
 
@@ -164,6 +199,11 @@ export class ObjectStore {
    * versioning is Enabled the write replaces the null version, whose blobs become garbage.
    * `also` runs last in the same transaction (CompleteMultipartUpload retires its upload there);
    * it throws to roll the whole write back.
+   *
+   * A `version.id` that is the key's null version's (the caller read it, and sealed the body to it)
+   * replaces that version, in place while it is the current one. It does so even when versioning
+   * was enabled since: S3 documents that writes made while enabling propagates may apply to the
+   * unversioned object. Otherwise the id is new.
    */
   async put(
     version: NewVersion, parts: BodyPart[], check?: (current: ObjectVersion | undefined) => void,
@@ -171,18 +211,19 @@ export class ObjectStore {
   ): Promise<{ version: ObjectVersion; garbage: string[] }> {
     return this.db.transaction().execute(async (tx) => {
       await lockKey(tx, version.bucket, version.key);
-      const versioning = await versioningIn(tx, version.bucket);
+      const { versioning, nullVersion } = await slotIn(tx, version.bucket, version.key);
       check?.(await latestIn(tx, version.bucket, version.key));
-      const versionId = versioning === 'Enabled' ? newVersionId() : NULL_VERSION;
-      const garbage = versionId === NULL_VERSION ? await removeIn(tx, version.bucket, version.key, NULL_VERSION, false) : [];
-      const stored = await insertLatest(tx, { ...version, versionId, deleteMarker: false });
-      const inline = parts.filter(isInline);
-      const blobs = parts.filter((p): p is BlobRef => !isInline(p));
-      if (inline.length > 0) {
-        await tx.insertInto('s3_object_inline').values(inline.map((p) => ({ object_id: stored.id, body: p.sealed }))).execute();
-      }
-      if (blobs.length > 0) {
-        await tx.insertInto('s3_object_blobs').values(blobs.map((b) => ({ object_id: stored.id, seq: b.seq, blob_id: b.blobId, size: b.size }))).execute();
+      const replacing = nullVersion !== undefined && nullVersion.id === version.id;
+      const versionId = versioning === 'Enabled' && !replacing ? newVersionId() : NULL_VERSION;
+      let stored: ObjectVersion;
+      let garbage: string[];
+      if (replacing && nullVersion.isLatest) {
+        stored = { ...version, versionId, deleteMarker: false, seq: nullVersion.seq, isLatest: true, generation: newGeneration() };
+        garbage = await replaceInPlace(tx, nullVersion, stored, parts);
+      } else {
+        garbage = versionId === NULL_VERSION ? await removeIn(tx, version.bucket, version.key, NULL_VERSION, false) : [];
+        stored = await insertLatest(tx, { ...version, versionId, deleteMarker: false });
+        await writeBody(tx, stored.id, parts, false);
       }
       await queueGarbage(tx, garbage);
       await also?.(tx, stored);
@@ -294,6 +335,69 @@ async function latestIn(db: Db | Tx, bucket: string, key: string): Promise<Objec
   return row ? fromRow(row) : undefined;
 }
 
+/** The bucket's versioning state and the key's null version, read in the transaction; NoSuchBucket if the bucket was deleted meanwhile. */
+async function slotIn(tx: Tx, bucket: string, key: string): Promise<{ versioning: Versioning; nullVersion?: NullVersion }> {
+  const row = await tx.selectFrom('s3_buckets as b')
+    .leftJoin('s3_objects as o', (join) => join.onRef('o.bucket', '=', 'b.name').on('o.key', '=', key).on('o.version_id', '=', NULL_VERSION))
+    .leftJoin('s3_object_inline as i', 'i.object_id', 'o.id')
+    .select(['b.versioning', 'o.id', 'o.seq', 'o.is_latest', 'o.parts_count', 'i.object_id as inline'])
+    .where('b.name', '=', bucket).executeTakeFirst();
+  if (!row) throw noSuchBucket(bucket);
+  const versioning = row.versioning as Versioning;
+  if (row.id === null) return { versioning };
+  return {
+    versioning,
+    nullVersion: {
+      id: row.id, seq: Number(row.seq), isLatest: Number(row.is_latest) === 1,
+      partsCount: row.parts_count === null ? null : Number(row.parts_count), inline: row.inline !== null,
+    },
+  };
+}
+
+/** A row's new generation (`ObjectVersion.generation`). */
+function newGeneration(): string {
+  return publicRandom(12).toString('base64url');
+}
+
+/**
+ * Writes `v` over the key's current null version `current`, which has its id, and the body `parts`
+ * over that version's. Only what a write changes is set: SQLite updates every index whose columns
+ * an UPDATE names, changed or not, and none of these is indexed. Returns the old body's blobs.
+ */
+async function replaceInPlace(tx: Tx, current: NullVersion, v: ObjectVersion, parts: BodyPart[]): Promise<string[]> {
+  const garbage = current.inline ? [] : await deleteBlobs(tx, v.id);
+  if (current.partsCount !== null) await tx.deleteFrom('s3_object_parts').where('object_id', '=', v.id).execute();
+  const row = toRow(v);
+  await tx.updateTable('s3_objects').set({
+    delete_marker: row.delete_marker, size: row.size, etag: row.etag, last_modified: row.last_modified, owner_account: row.owner_account,
+    storage_class: row.storage_class, metadata: row.metadata, checksum: row.checksum, tags: row.tags, acl: row.acl,
+    encryption: row.encryption, parts_count: row.parts_count, generation: row.generation,
+  }).where('id', '=', v.id).execute();
+  await writeBody(tx, v.id, parts, current.inline);
+  return garbage;
+}
+
+/** Stores the body of the version `objectId`; `hadInline`: that version had an inline body, which this replaces. */
+async function writeBody(tx: Tx, objectId: string, parts: BodyPart[], hadInline: boolean): Promise<void> {
+  const inline = parts.find(isInline);
+  const blobs = parts.filter((p): p is BlobRef => !isInline(p));
+  if (inline && hadInline) {
+    await tx.updateTable('s3_object_inline').set({ body: inline.sealed }).where('object_id', '=', objectId).execute();
+  } else if (inline) {
+    await tx.insertInto('s3_object_inline').values({ object_id: objectId, body: inline.sealed }).execute();
+  } else if (hadInline) {
+    await tx.deleteFrom('s3_object_inline').where('object_id', '=', objectId).execute();
+  }
+  if (blobs.length > 0) {
+    await tx.insertInto('s3_object_blobs').values(blobs.map((b) => ({ object_id: objectId, seq: b.seq, blob_id: b.blobId, size: b.size }))).execute();
+  }
+}
+
+/** Deletes the blob rows of the version `objectId`; returns their blobs. */
+async function deleteBlobs(tx: Tx, objectId: string): Promise<string[]> {
+  return (await tx.deleteFrom('s3_object_blobs').where('object_id', '=', objectId).returning('blob_id').execute()).map((r) => r.blob_id);
+}
+
 /** The bucket's versioning state, read in the transaction; NoSuchBucket if it was deleted meanwhile. */
 async function versioningIn(tx: Tx, bucket: string): Promise<Versioning> {
   const row = await tx.selectFrom('s3_buckets').select('versioning').where('name', '=', bucket).executeTakeFirst();
@@ -302,12 +406,12 @@ async function versioningIn(tx: Tx, bucket: string): Promise<Versioning> {
 }
 
 /** Inserts a version as the newest of its key and makes it the current one. */
-async function insertLatest(tx: Tx, v: Omit<ObjectVersion, 'seq' | 'isLatest'>): Promise<ObjectVersion> {
+async function insertLatest(tx: Tx, v: Omit<ObjectVersion, 'seq' | 'isLatest' | 'generation'>): Promise<ObjectVersion> {
   const top = await tx.selectFrom('s3_objects').select((eb) => eb.fn.max('seq').as('seq'))
     .where('bucket', '=', v.bucket).where('key', '=', v.key).executeTakeFirst();
   const seq = Number(top?.seq ?? 0) + 1;
   await tx.updateTable('s3_objects').set({ is_latest: 0 }).where('bucket', '=', v.bucket).where('key', '=', v.key).where('is_latest', '=', 1).execute();
-  const stored: ObjectVersion = { ...v, seq, isLatest: true };
+  const stored: ObjectVersion = { ...v, seq, isLatest: true, generation: newGeneration() };
   await tx.insertInto('s3_objects').values(toRow(stored)).execute();
   return stored;
 }
@@ -322,7 +426,7 @@ async function removeIn(tx: Tx, bucket: string, key: string, versionId: string, 
   const row = await tx.selectFrom('s3_objects').select(['id', 'is_latest']).where('bucket', '=', bucket).where('key', '=', key)
     .where('version_id', '=', versionId).executeTakeFirst();
   if (!row) return [];
-  const blobs = (await tx.deleteFrom('s3_object_blobs').where('object_id', '=', row.id).returning('blob_id').execute()).map((r) => r.blob_id);
+  const blobs = await deleteBlobs(tx, row.id);
   // Its inline body row goes with it (ON DELETE CASCADE).
   await tx.deleteFrom('s3_objects').where('id', '=', row.id).execute();
   if (promote && Number(row.is_latest) === 1) {

@@ -41,6 +41,8 @@ export interface S3ObjectsTable {
   acl: string;
   encryption: string | null;
   parts_count: number | null;
+  /** Random, new with every write of the row (migrations/0010-s3-generations.ts); null before that migration. */
+  generation: string | null;
 }
 
 export interface S3ObjectBlobsTable {

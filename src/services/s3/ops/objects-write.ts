@@ -96,7 +96,9 @@ async function put(deps: S3Deps, ctx: RequestContext, input: PutObjectRequest, b
   const tags = input.Tagging !== undefined ? parseTaggingHeader(input.Tagging) : [];
   const { acl, ownerAccount } = await newVersionFields(deps, ctx, bucket, input);
 
-  const id = newObjectId();
+  // Overwriting the null version, the body is sealed to its id, so that the store replaces its row
+  // in place rather than deleting it and inserting another (ObjectStore.put).
+  const id = (bucket.versioning !== 'Enabled' && await deps.objects.currentNullId(bucket.name, input.Key)) || newObjectId();
   const enc = await deps.sse.forWrite(ctx, { bucket, key: input.Key, objectId: id }, input, { action: 's3:PutObject' });
   const written = await deps.bodies.write(body, enc.key, {
     seq: 1, algorithm: plan.algorithm, maxBytes: MAX_PUT_BYTES, md5: md5 !== undefined || deps.sse.etagIsMd5(enc.descriptor), sizeHint: input.ContentLength,
