@@ -2,8 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sealer } from '../crypto/root-key.js';
 import { AwsError } from '../errors.js';
 import type { Principal, PrincipalType } from '../server/context.js';
-import { CompiledQuery } from 'kysely';
 import type { AccessKeyRow, Db } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
 import type { Protocol } from './auth-errors.js';
 
 /** What an access key id resolves to: the secret to check the signature with, and who signs. */
@@ -65,6 +65,9 @@ const TOKEN_KEY_META = 'sts_session_token_key';
 const OPENED_SECRET_TTL_MS = 5 * 60_000;
 const OPENED_SECRET_MAX = 10_000;
 const KEY_ROWS_MAX = 10_000;
+
+/** The access-key lookup every signed request makes, compiled once (store/prepared.ts). */
+const accessKeyQuery = prepared((db, v: { accessKeyId: string }) => db.selectFrom('access_keys').selectAll().where('access_key_id', '=', v.accessKeyId));
 /** AWS records a key's last use at most once per 15 minutes. */
 const LAST_USED_SPAN_MS = 15 * 60_000;
 
@@ -129,8 +132,6 @@ export class CredentialResolver {
    * root-key open is skipped while the sealed bytes are the same.
    */
   private readonly opened = new Map<string, { sealed: Buffer; secret: string; expires: number }>();
-  /** The access-key lookup, compiled once for the database in use; each request binds its key id. */
-  private readonly accessKeyQuery: CompiledQuery;
   /** Access-key rows read recently (found ones only), reused as {@link KeyRowFreshness} allows. */
   private readonly rows = new Map<string, { row: AccessKeyRow; generation: number; at: number }>();
 
@@ -139,7 +140,6 @@ export class CredentialResolver {
     private readonly freshness?: KeyRowFreshness,
   ) {
     this.tokens = new SessionTokens(db, sealer);
-    this.accessKeyQuery = db.selectFrom('access_keys').selectAll().where('access_key_id', '=', '').compile();
   }
 
   /** The secret sealed as `sealed` under `aad`, opened at most once per {@link OPENED_SECRET_TTL_MS}. */
@@ -185,8 +185,7 @@ export class CredentialResolver {
     if (f && hit && hit.generation === f.generation() && now - hit.at < f.ttlMs) return hit.row;
     // Read before the query: a write made while it runs leaves the entry stale.
     const generation = f?.generation();
-    const { rows } = await this.db.executeQuery<AccessKeyRow>(CompiledQuery.raw(this.accessKeyQuery.sql, [accessKeyId]));
-    const row = rows[0];
+    const [row] = await accessKeyQuery(this.db, { accessKeyId });
     this.rows.delete(accessKeyId);
     if (f && row) {
       this.rows.set(accessKeyId, { row, generation: generation!, at: now });

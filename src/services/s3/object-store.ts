@@ -24,6 +24,7 @@ import type { StoredChecksum } from './checksums.js';
 import type { EncryptionDescriptor } from './encryption.js';
 import { noSuchBucket } from './errors.js';
 import { publicRandom } from '../../crypto/public-random.js';
+import { prepared } from '../../store/prepared.js';
 import { newVersionId, NULL_VERSION } from './names.js';
 import type { Transaction } from 'kysely';
 import { durable } from '../../store/group-commit.js';
@@ -153,6 +154,38 @@ export interface ListCursor {
   from?: string;
 }
 
+/** The queries of every read and write of a small object, compiled once (store/prepared.ts). */
+const queries = {
+  latest: prepared((db, v: { bucket: string; key: string }) =>
+    db.selectFrom('s3_objects').selectAll().where('bucket', '=', v.bucket).where('key', '=', v.key).where('is_latest', '=', 1)),
+  byVersion: prepared((db, v: { bucket: string; key: string; versionId: string }) =>
+    db.selectFrom('s3_objects').selectAll().where('bucket', '=', v.bucket).where('key', '=', v.key).where('version_id', '=', v.versionId)),
+  currentNullId: prepared((db, v: { bucket: string; key: string }) =>
+    db.selectFrom('s3_objects').select('id').where('bucket', '=', v.bucket).where('key', '=', v.key).where('version_id', '=', NULL_VERSION).where('is_latest', '=', 1)),
+  inlineBody: prepared((db, v: { id: string; generation: string | null }) =>
+    db.selectFrom('s3_object_inline as i').innerJoin('s3_objects as o', 'o.id', 'i.object_id').select('i.body')
+      .where('i.object_id', '=', v.id).where('o.generation', 'is not distinct from', v.generation)),
+  blobs: prepared((db, v: { id: string; generation: string | null }) =>
+    db.selectFrom('s3_object_blobs as b').innerJoin('s3_objects as o', 'o.id', 'b.object_id').select(['b.seq', 'b.blob_id', 'b.size'])
+      .where('b.object_id', '=', v.id).where('o.generation', 'is not distinct from', v.generation).orderBy('b.seq')),
+  slot: prepared((db, v: { bucket: string; key: string }) =>
+    db.selectFrom('s3_buckets as b')
+      .leftJoin('s3_objects as o', (join) => join.onRef('o.bucket', '=', 'b.name').on('o.key', '=', v.key).on('o.version_id', '=', NULL_VERSION))
+      .leftJoin('s3_object_inline as i', 'i.object_id', 'o.id')
+      .select(['b.versioning', 'o.id', 'o.seq', 'o.is_latest', 'o.parts_count', 'i.object_id as inline'])
+      .where('b.name', '=', v.bucket)),
+  // Only what a write changes: SQLite updates every index whose columns an UPDATE names, changed
+  // or not, and none of these is indexed.
+  rewriteRow: prepared((db, v: Omit<Row, 'bucket' | 'key' | 'version_id' | 'seq' | 'is_latest'>) => {
+    const { id, ...changed } = v;
+    return db.updateTable('s3_objects').set(changed).where('id', '=', id);
+  }),
+  rewriteInline: prepared((db, v: { objectId: string; body: Buffer }) =>
+    db.updateTable('s3_object_inline').set({ body: v.body }).where('object_id', '=', v.objectId)),
+  insertInline: prepared((db, v: { objectId: string; body: Buffer }) =>
+    db.insertInto('s3_object_inline').values({ object_id: v.objectId, body: v.body })),
+};
+
 export class ObjectStore {
   constructor(private readonly db: Db) {}
 
@@ -163,14 +196,12 @@ export class ObjectStore {
 
   /** The id of the key's null version while it is the current version: a write replacing it may reuse it (`put`). */
   async currentNullId(bucket: string, key: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('s3_objects').select('id')
-      .where('bucket', '=', bucket).where('key', '=', key).where('version_id', '=', NULL_VERSION).where('is_latest', '=', 1).executeTakeFirst();
+    const [row] = await queries.currentNullId(this.db, { bucket, key });
     return row?.id;
   }
 
   async byVersion(bucket: string, key: string, versionId: string): Promise<ObjectVersion | undefined> {
-    const row = await this.db.selectFrom('s3_objects').selectAll()
-      .where('bucket', '=', bucket).where('key', '=', key).where('version_id', '=', versionId).executeTakeFirst();
+    const [row] = await queries.byVersion(this.db, { bucket, key, versionId });
     return row ? fromRow(row) : undefined;
   }
 
@@ -180,16 +211,14 @@ export class ObjectStore {
    * version but a delete marker has one): the version was removed or overwritten since it was read.
    */
   async bodyOf(version: ObjectVersion): Promise<BodyPart[]> {
-    const { id, generation } = version;
+    const which = { id: version.id, generation: version.generation };
     // Only a single-PUT body can be inline (body.ts): a multipart object's parts go straight to its blobs.
     if (version.partsCount === null) {
-      const row = await this.db.selectFrom('s3_object_inline as i').innerJoin('s3_objects as o', 'o.id', 'i.object_id').select('i.body')
-        .where('i.object_id', '=', id).where('o.generation', generation === null ? 'is' : '=', generation).executeTakeFirst();
+      const [row] = await queries.inlineBody(this.db, which);
       if (row) return [{ seq: 1, sealed: row.body, size: version.size }];
     }
-    const rows = await this.db.selectFrom('s3_object_blobs as b').innerJoin('s3_objects as o', 'o.id', 'b.object_id').select(['b.seq', 'b.blob_id', 'b.size'])
-      .where('b.object_id', '=', id).where('o.generation', generation === null ? 'is' : '=', generation).orderBy('b.seq').execute();
-    if (rows.length === 0) throw new NoSuchBlobError(id);
+    const rows = await queries.blobs(this.db, which);
+    if (rows.length === 0) throw new NoSuchBlobError(version.id);
     return rows.map((r): BlobRef => ({ seq: Number(r.seq), blobId: r.blob_id, size: Number(r.size) }));
   }
 
@@ -330,18 +359,13 @@ function lockKey(tx: Tx, bucket: string, key: string): Promise<void> {
 }
 
 async function latestIn(db: Db | Tx, bucket: string, key: string): Promise<ObjectVersion | undefined> {
-  const row = await db.selectFrom('s3_objects').selectAll()
-    .where('bucket', '=', bucket).where('key', '=', key).where('is_latest', '=', 1).executeTakeFirst();
+  const [row] = await queries.latest(db, { bucket, key });
   return row ? fromRow(row) : undefined;
 }
 
 /** The bucket's versioning state and the key's null version, read in the transaction; NoSuchBucket if the bucket was deleted meanwhile. */
 async function slotIn(tx: Tx, bucket: string, key: string): Promise<{ versioning: Versioning; nullVersion?: NullVersion }> {
-  const row = await tx.selectFrom('s3_buckets as b')
-    .leftJoin('s3_objects as o', (join) => join.onRef('o.bucket', '=', 'b.name').on('o.key', '=', key).on('o.version_id', '=', NULL_VERSION))
-    .leftJoin('s3_object_inline as i', 'i.object_id', 'o.id')
-    .select(['b.versioning', 'o.id', 'o.seq', 'o.is_latest', 'o.parts_count', 'i.object_id as inline'])
-    .where('b.name', '=', bucket).executeTakeFirst();
+  const [row] = await queries.slot(tx, { bucket, key });
   if (!row) throw noSuchBucket(bucket);
   const versioning = row.versioning as Versioning;
   if (row.id === null) return { versioning };
@@ -361,18 +385,13 @@ function newGeneration(): string {
 
 /**
  * Writes `v` over the key's current null version `current`, which has its id, and the body `parts`
- * over that version's. Only what a write changes is set: SQLite updates every index whose columns
- * an UPDATE names, changed or not, and none of these is indexed. Returns the old body's blobs.
+ * over that version's. Returns the old body's blobs.
  */
 async function replaceInPlace(tx: Tx, current: NullVersion, v: ObjectVersion, parts: BodyPart[]): Promise<string[]> {
   const garbage = current.inline ? [] : await deleteBlobs(tx, v.id);
   if (current.partsCount !== null) await tx.deleteFrom('s3_object_parts').where('object_id', '=', v.id).execute();
-  const row = toRow(v);
-  await tx.updateTable('s3_objects').set({
-    delete_marker: row.delete_marker, size: row.size, etag: row.etag, last_modified: row.last_modified, owner_account: row.owner_account,
-    storage_class: row.storage_class, metadata: row.metadata, checksum: row.checksum, tags: row.tags, acl: row.acl,
-    encryption: row.encryption, parts_count: row.parts_count, generation: row.generation,
-  }).where('id', '=', v.id).execute();
+  const { bucket, key, version_id, seq, is_latest, ...changed } = toRow(v);
+  await queries.rewriteRow(tx, changed);
   await writeBody(tx, v.id, parts, current.inline);
   return garbage;
 }
@@ -381,10 +400,8 @@ async function replaceInPlace(tx: Tx, current: NullVersion, v: ObjectVersion, pa
 async function writeBody(tx: Tx, objectId: string, parts: BodyPart[], hadInline: boolean): Promise<void> {
   const inline = parts.find(isInline);
   const blobs = parts.filter((p): p is BlobRef => !isInline(p));
-  if (inline && hadInline) {
-    await tx.updateTable('s3_object_inline').set({ body: inline.sealed }).where('object_id', '=', objectId).execute();
-  } else if (inline) {
-    await tx.insertInto('s3_object_inline').values({ object_id: objectId, body: inline.sealed }).execute();
+  if (inline) {
+    await (hadInline ? queries.rewriteInline : queries.insertInline)(tx, { objectId, body: inline.sealed });
   } else if (hadInline) {
     await tx.deleteFrom('s3_object_inline').where('object_id', '=', objectId).execute();
   }
