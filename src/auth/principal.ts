@@ -68,6 +68,7 @@ const KEY_ROWS_MAX = 10_000;
 
 /** The access-key lookup every signed request makes, compiled once (store/prepared.ts). */
 const accessKeyQuery = prepared((db, v: { accessKeyId: string }) => db.selectFrom('access_keys').selectAll().where('access_key_id', '=', v.accessKeyId));
+
 /** AWS records a key's last use at most once per 15 minutes. */
 const LAST_USED_SPAN_MS = 15 * 60_000;
 
