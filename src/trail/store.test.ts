@@ -71,3 +71,29 @@ describe('TrailStore.lookup by ResourceName', () => {
     }
   });
 });
+
+describe('TrailStore.append', () => {
+  it('appends a batch of any size whole and in order, resources included (INSERTs of power-of-two sizes)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'coffer-trail-append-'));
+    const { db } = await openTrailSqlite(dir);
+    try {
+      await migrateTrailDatabase(db);
+      const store = new TrailStore(db, new Sealer(randomBytes(32)));
+      // 700 = 256 + 256 + 128 + 32 + 16 + 8 + 4; then 3 = 2 + 1 on top.
+      const sizes = [700, 3];
+      let n = 0;
+      for (const size of sizes) {
+        await store.append(encodeBatch(Array.from({ length: size }, () => { n += 1; return event(n, 'kms', 'DescribeKey', KEY); })));
+      }
+      const rows = await db.selectFrom('trail_events').select(['seq', 'event_json', 'prev_hash', 'hash']).orderBy('seq').execute();
+      assert.deepEqual(rows.map((r) => r.seq), Array.from({ length: 703 }, (_, k) => k + 1));
+      assert.deepEqual(rows.map((r) => JSON.parse(r.event_json).requestID), Array.from({ length: 703 }, (_, k) => `req-${k + 1}`));
+      rows.slice(1).forEach((r, k) => assert.equal(r.prev_hash, rows[k]!.hash, `seq ${r.seq} chains to ${rows[k]!.seq}`));
+      const resources = await db.selectFrom('trail_event_resources').select(['seq', 'resource_arn']).orderBy('seq').execute();
+      assert.deepEqual(resources, rows.map((r) => ({ seq: r.seq, resource_arn: KEY })));
+    } finally {
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -31,8 +31,8 @@ export interface LookupQuery {
   limit: number;
 }
 
-/** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const INSERT_CHUNK = 200;
+/** Rows per INSERT statement at most: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 256;
 
 const EVENT_COLUMNS = [
   'seq', 'event_id', 'event_time', 'account_id', 'region', 'event_name', 'event_source', 'read_only', 'category',
@@ -52,12 +52,17 @@ export class TrailStore {
 
   constructor(private readonly db: Db, private readonly sealer: Sealer) {}
 
-  /** Inserts rows given as their values, flat, in `columns` order. */
+  /**
+   * Inserts rows given as their values, flat, in `columns` order: in statements of a power of two
+   * rows, so that a handful of statement texts (each compiled and prepared once) serve every batch
+   * size. One per size met would compile and prepare a new one for most batches.
+   */
   private async insertRows(tx: Kysely<Database>, table: 'trail_events' | 'trail_event_resources', columns: readonly string[], values: Value[]): Promise<void> {
-    const perChunk = INSERT_CHUNK * columns.length;
-    for (let k = 0; k < values.length; k += perChunk) {
-      const chunk = values.slice(k, k + perChunk);
-      const count = chunk.length / columns.length;
+    for (let k = 0; k < values.length;) {
+      const left = (values.length - k) / columns.length;
+      const count = Math.min(INSERT_CHUNK, 2 ** Math.floor(Math.log2(left)));
+      const chunk = values.slice(k, k + count * columns.length);
+      k += chunk.length;
       const key = `${table}/${count}`;
       let text = this.inserts.get(key);
       if (!text) {
