@@ -5,6 +5,7 @@
  * uploaded as), with `x-amz-mp-parts-count` saying how many there are.
  */
 import { AwsError } from '../../../errors.js';
+import { NoSuchBlobError } from '../../../store/blobs.js';
 import type { StoredChecksum } from '../checksums.js';
 import type { ByteRange } from '../conditional.js';
 import type { S3Deps } from '../context.js';
@@ -34,6 +35,9 @@ export async function readPart(deps: S3Deps, version: ObjectVersion, partNumber:
     return { range: version.size > 0 ? { start: 0, end: version.size - 1 } : undefined, partsCount: 1, checksum: version.checksum };
   }
   const parts = await deps.uploads.objectParts(version.id, 0, partNumber);
+  // Fewer parts than the row said: the version was replaced after its row was read (an overwrite
+  // in place keeps the id and drops the parts). The caller reads again, as for a vanished body.
+  if (parts.length < partNumber) throw new NoSuchBlobError(version.id);
   const start = parts.slice(0, partNumber - 1).reduce((n, p) => n + p.size, 0);
   const part = parts[partNumber - 1]!;
   const checksum = version.checksum && part.checksum ? { ...version.checksum, value: part.checksum } : null;

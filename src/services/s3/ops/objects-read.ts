@@ -72,25 +72,37 @@ async function plan(deps: S3Deps, ctx: RequestContext, input: ReadRequest, metho
   return { bucket, version, range, output };
 }
 
-/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html */
-export async function getObject(deps: S3Deps, ctx: RequestContext, input: GetObjectRequest): Promise<GetObjectOutput> {
-  for (let attempt = 0; ; attempt++) {
-    const { version, range, output } = await plan(deps, ctx, input, 'GET');
-    const key = await deps.sse.open(ctx, version.id, version.encryption, input);
-    try {
-      const body = await deps.bodies.read(await deps.objects.bodyOf(version), key, range);
-      const result: WithStatus<GetObjectOutput> = { ...output, Body: body, TagCount: version.tags.length > 0 ? version.tags.length : undefined };
-      return result;
-    } catch (err) {
-      // The version was replaced (and its body deleted) between reading its row and its body: read again.
-      if (err instanceof NoSuchBlobError && attempt === 0) continue;
-      if (err instanceof NoSuchBlobError) throw corruptBody();
-      throw err;
-    }
+/**
+ * Runs `read` again, once, when the version it read was replaced meanwhile: its body or its parts
+ * went (NoSuchBlobError) between reading its row and reading them.
+ */
+async function readAgainIfReplaced<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (!(err instanceof NoSuchBlobError)) throw err;
+  }
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof NoSuchBlobError) throw corruptBody();
+    throw err;
   }
 }
 
+/** https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html */
+export function getObject(deps: S3Deps, ctx: RequestContext, input: GetObjectRequest): Promise<GetObjectOutput> {
+  return readAgainIfReplaced(async () => {
+    const { version, range, output } = await plan(deps, ctx, input, 'GET');
+    const key = await deps.sse.open(ctx, version.id, version.encryption, input);
+    const body = await deps.bodies.read(await deps.objects.bodyOf(version), key, range);
+    const result: WithStatus<GetObjectOutput> = { ...output, Body: body, TagCount: version.tags.length > 0 ? version.tags.length : undefined };
+    return result;
+  });
+}
+
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html */
-export async function headObject(deps: S3Deps, ctx: RequestContext, input: HeadObjectRequest): Promise<HeadObjectOutput> {
-  return (await plan(deps, ctx, input, 'HEAD')).output;
+export function headObject(deps: S3Deps, ctx: RequestContext, input: HeadObjectRequest): Promise<HeadObjectOutput> {
+  // A part's size (partNumber) is read after the version's row, as a GET's body is.
+  return readAgainIfReplaced(async () => (await plan(deps, ctx, input, 'HEAD')).output);
 }
