@@ -254,7 +254,7 @@ class ChunkedDecoder extends Transform {
     if (expected !== undefined && this.decoded !== expected) throw lengthMismatch();
     const claimed = this.trailers[0]?.[1];
     if (this.checksum && claimed !== undefined) {
-      if ((await this.checksum.digest()) !== claimed) {
+      if (this.checksum.digest() !== claimed) {
         throw new AuthError('BadDigest', `The ${this.algorithm} you specified did not match the calculated checksum.`);
       }
       this.verified[this.trailerName!] = claimed;

@@ -49,10 +49,7 @@ parentPort?.on('message', (message: BodyWorkerRequest) => {
       const session = sessions.get(message.id);
       if (!session) return reply({ type: 'failed', id: message.id, message: 'no such digest session' });
       sessions.delete(message.id);
-      session.checksum.digest().then(
-        (checksum) => reply({ type: 'done', id: message.id, md5: session.md5?.digest(), checksum }),
-        (err: unknown) => reply({ type: 'failed', id: message.id, message: String(err) }),
-      );
+      reply({ type: 'done', id: message.id, md5: session.md5?.digest(), checksum: session.checksum.digest() });
       return;
     }
     case 'discard':

@@ -49,7 +49,7 @@ function inlineDigests(opts: DigestOptions): BodyDigests {
       return undefined;
     },
     async result() {
-      return { md5: md5?.digest(), checksum: await checksum.digest() };
+      return { md5: md5?.digest(), checksum: checksum.digest() };
     },
     discard() {},
   };

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { createChecksum, type ChecksumAlgorithm } from '../../auth/checksums.js';
 import { combineCrcs, compositeChecksum, multipartEtag, type CrcAlgorithm } from './multipart-checksums.js';
 
-async function digest(algorithm: ChecksumAlgorithm, data: Buffer): Promise<string> {
+function digest(algorithm: ChecksumAlgorithm, data: Buffer): string {
   const checksum = createChecksum(algorithm);
   checksum.update(data);
   return checksum.digest();
@@ -12,13 +12,13 @@ async function digest(algorithm: ChecksumAlgorithm, data: Buffer): Promise<strin
 
 describe('multipart checksums', () => {
   for (const algorithm of ['CRC32', 'CRC32C', 'CRC64NVME'] as CrcAlgorithm[]) {
-    it(`combines ${algorithm}s of parts into the CRC of the whole`, async () => {
+    it(`combines ${algorithm}s of parts into the CRC of the whole`, () => {
       // Sizes around the edges: empty parts, one byte, odd lengths, a large part.
       const sizes = [0, 1, 7, 65_536, 1_000_003, 0, 13];
       const parts = sizes.map((n) => randomBytes(n));
-      const combined = combineCrcs(algorithm, await Promise.all(parts.map(async (p) => ({ checksum: await digest(algorithm, p), size: p.length }))));
-      assert.equal(combined, await digest(algorithm, Buffer.concat(parts)));
-      assert.equal(combineCrcs(algorithm, []), await digest(algorithm, Buffer.alloc(0)));
+      const combined = combineCrcs(algorithm, parts.map((p) => ({ checksum: digest(algorithm, p), size: p.length })));
+      assert.equal(combined, digest(algorithm, Buffer.concat(parts)));
+      assert.equal(combineCrcs(algorithm, []), digest(algorithm, Buffer.alloc(0)));
     });
   }
 
@@ -29,10 +29,10 @@ describe('multipart checksums', () => {
     assert.equal(multipartEtag(md5s), `${expected}-2`);
   });
 
-  it('computes a COMPOSITE checksum as the checksum of the part checksums', async () => {
+  it('computes a COMPOSITE checksum as the checksum of the part checksums', () => {
     const parts = [randomBytes(100), randomBytes(5)];
-    const sums = await Promise.all(parts.map((p) => digest('SHA256', p)));
+    const sums = parts.map((p) => digest('SHA256', p));
     const expected = createHash('sha256').update(Buffer.concat(sums.map((s) => Buffer.from(s, 'base64')))).digest('base64');
-    assert.equal(await compositeChecksum('SHA256', sums), `${expected}-2`);
+    assert.equal(compositeChecksum('SHA256', sums), `${expected}-2`);
   });
 });

@@ -20,10 +20,10 @@ export function multipartEtag(partMd5s: Buffer[]): string {
 }
 
 /** The COMPOSITE checksum of parts whose checksums (base64) are given in order: `base64-n`. */
-export async function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: string[]): Promise<string> {
+export function compositeChecksum(algorithm: ChecksumAlgorithm, partChecksums: string[]): string {
   const checksum = createChecksum(algorithm);
   for (const value of partChecksums) checksum.update(Buffer.from(value, 'base64'));
-  return `${await checksum.digest()}-${partChecksums.length}`;
+  return `${checksum.digest()}-${partChecksums.length}`;
 }
 
 /** The reflected polynomials of the CRCs S3 offers, and their widths. */

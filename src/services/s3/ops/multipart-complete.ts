@@ -81,7 +81,7 @@ async function objectChecksum(upload: Upload, chosen: UploadPart[], input: Compl
   const values = chosen.map((p) => p.checksums[algorithm]!);
   const value = type === 'FULL_OBJECT' && isCrc(algorithm)
     ? combineCrcs(algorithm, chosen.map((p, i) => ({ checksum: values[i]!, size: p.size })))
-    : await compositeChecksum(algorithm, values);
+    : compositeChecksum(algorithm, values);
   if (claimed && claimed[0] === algorithm && claimed[1] !== value) throw badDigestChecksum(algorithm);
   return { algorithm, value, type };
 }

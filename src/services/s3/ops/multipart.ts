@@ -114,7 +114,7 @@ export function checkPartAlgorithm(upload: Upload, algorithm: ChecksumAlgorithm 
 }
 
 /** A pass-through stream computing further checksums of what flows through it. */
-export function extraChecksums(algorithms: ChecksumAlgorithm[]): { stream: Transform; digests(): Promise<Partial<Record<ChecksumAlgorithm, string>>> } {
+export function extraChecksums(algorithms: ChecksumAlgorithm[]): { stream: Transform; digests(): Partial<Record<ChecksumAlgorithm, string>> } {
   const running = algorithms.map((a) => [a, createChecksum(a)] as const);
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -124,7 +124,7 @@ export function extraChecksums(algorithms: ChecksumAlgorithm[]): { stream: Trans
   });
   return {
     stream,
-    digests: async () => Object.fromEntries(await Promise.all(running.map(async ([a, c]) => [a, await c.digest()] as const))),
+    digests: () => Object.fromEntries(running.map(([a, c]) => [a, c.digest()])),
   };
 }
 
@@ -170,7 +170,7 @@ async function putPart(deps: S3Deps, ctx: RequestContext, input: UploadPartReque
     const verified = verifyDigests(written, md5, plan, body);
     // A trailer names its algorithm only once the body has ended.
     if (verified.algorithm !== written.checksum.algorithm) checkPartAlgorithm(upload, verified.algorithm);
-    checksums = { ...(await extra.digests()), [written.checksum.algorithm]: written.checksum.value, [verified.algorithm]: verified.value };
+    checksums = { ...extra.digests(), [written.checksum.algorithm]: written.checksum.value, [verified.algorithm]: verified.value };
     replaced = await deps.uploads.putPart(upload.uploadId, {
       partNumber: input.PartNumber, blobId: written.part.blobId, size: written.part.size, etag,
       checksums, lastModified: deps.clock.now(),
