@@ -72,21 +72,23 @@ async function plan(deps: S3Deps, ctx: RequestContext, input: ReadRequest, metho
   return { bucket, version, range, output };
 }
 
+/** Reads of one request that may each find their version replaced before a later one succeeds. */
+const REPLACED_READS = 5;
+
 /**
- * Runs `read` again, once, when the version it read was replaced meanwhile: its body or its parts
- * went (NoSuchBlobError) between reading its row and reading them.
+ * Runs `read` again when the version it read was replaced meanwhile: its body or its parts went
+ * (NoSuchBlobError) between reading its row and reading them. Each attempt reads the row afresh,
+ * so a key overwritten again and again still answers one whole version. A body that is missing
+ * every time is not a race but a damaged store: InternalError, as S3 answers what it cannot read.
  */
 async function readAgainIfReplaced<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    if (!(err instanceof NoSuchBlobError)) throw err;
-  }
-  try {
-    return await read();
-  } catch (err) {
-    if (err instanceof NoSuchBlobError) throw corruptBody();
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (!(err instanceof NoSuchBlobError)) throw err;
+      if (attempt === REPLACED_READS) throw corruptBody();
+    }
   }
 }
 
