@@ -42,7 +42,7 @@
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { publicRandom } from './public-random.js';
+import { publicRandom } from './random-pool.js';
 
 /** Plaintext bytes in every segment but the last. */
 export const SEGMENT_SIZE = 64 * 1024;

@@ -47,7 +47,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { publicRandom } from './public-random.js';
+import { publicRandom } from './random-pool.js';
 import type { Db } from '../store/database.js';
 
 const KEY_BYTES = 32;

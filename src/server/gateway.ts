@@ -9,7 +9,7 @@ import type { PostPolicyAuth } from '../auth/post-policy.js';
 import { parseSigV4, type SigV4Auth } from '../auth/sigv4.js';
 import { accessDenied } from '../authz/denied.js';
 import type { ActionSpec, ActionTable, Authorizer } from '../authz/types.js';
-import { publicRandom } from '../crypto/public-random.js';
+import { publicRandom } from '../crypto/random-pool.js';
 import { AwsError, internalError } from '../errors.js';
 import { cloudtrailOperationErrors } from '../generated/cloudtrail/errors.js';
 import { ec2OperationErrors } from '../generated/ec2/errors.js';

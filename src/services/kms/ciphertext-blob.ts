@@ -34,7 +34,7 @@
  *   as AWS answers, so the answer says nothing about which part was wrong.
  */
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
-import { publicRandom } from '../../crypto/public-random.js';
+import { publicRandom } from '../../crypto/random-pool.js';
 
 const MAGIC = Buffer.from('CKM', 'ascii');
 const VERSION = 0x01;

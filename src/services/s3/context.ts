@@ -2,7 +2,7 @@
  * What every S3 operation works with (stores, encryption, service time) and the lookups they share:
  * the bucket a request names, its owner's canonical id, the version a key/versionId names.
  */
-import { publicRandom } from '../../crypto/public-random.js';
+import { publicRandom } from '../../crypto/random-pool.js';
 import type { Clock } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Logger } from '../../server/logger.js';

@@ -22,7 +22,8 @@
  *
  * Descriptors carry a version (`v: 1`); a reader meeting anything else refuses the body.
  */
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
+import { secretRandom } from '../../crypto/random-pool.js';
 import type { Sealer } from '../../crypto/root-key.js';
 import type { ServerSideEncryption } from '../../generated/s3/shapes.js';
 
@@ -109,7 +110,7 @@ export function dataKeyAad(objectId: string): string {
 
 /** A new SSE-S3 data key and its descriptor. */
 export function newSseS3Key(sealer: Sealer, objectId: string): { key: Buffer; descriptor: SseS3Descriptor } {
-  const key = randomBytes(DATA_KEY_BYTES);
+  const key = secretRandom(DATA_KEY_BYTES);
   return { key, descriptor: { v: 1, algorithm: 'AES256', source: 'sse-s3', sealedKey: sealer.seal(dataKeyAad(objectId), key).toString('base64') } };
 }
 

@@ -23,7 +23,7 @@ import type { Versioning } from './bucket-store.js';
 import type { StoredChecksum } from './checksums.js';
 import type { EncryptionDescriptor } from './encryption.js';
 import { noSuchBucket } from './errors.js';
-import { publicRandom } from '../../crypto/public-random.js';
+import { publicRandom } from '../../crypto/random-pool.js';
 import { prepared } from '../../store/prepared.js';
 import { newVersionId, NULL_VERSION } from './names.js';
 import type { Transaction } from 'kysely';

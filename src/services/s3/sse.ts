@@ -28,7 +28,7 @@
  * SSE-C needs TLS: a request carrying any SSE-C header over plain HTTP is refused with AWS's
  * InvalidRequest unless the listener is loopback or COFFER_SSE_C_ALLOW_HTTP=1 (`allowPlainHttpSseC`).
  */
-import { randomBytes } from 'node:crypto';
+import { publicRandom } from '../../crypto/random-pool.js';
 import { SealError, type Sealer } from '../../crypto/root-key.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Logger } from '../../server/logger.js';
@@ -179,7 +179,7 @@ export class Sse {
    * about an SSE-C or SSE-KMS object is derived from its plaintext.
    */
   etag(descriptor: EncryptionDescriptor, md5: Buffer | undefined): string {
-    if (!this.etagIsMd5(descriptor)) return randomBytes(16).toString('hex');
+    if (!this.etagIsMd5(descriptor)) return publicRandom(16).toString('hex');
     if (!md5) throw new Error('an SSE-S3 ETag needs the body\'s MD5');
     return md5.toString('hex');
   }

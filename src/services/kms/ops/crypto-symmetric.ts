@@ -1,5 +1,5 @@
 /** Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom. */
-import { randomBytes } from 'node:crypto';
+import { secretRandom } from '../../../crypto/random-pool.js';
 import { AwsError } from '../../../errors.js';
 import type * as S from '../../../generated/kms/shapes.js';
 import type { RequestContext } from '../../../server/context.js';
@@ -83,7 +83,7 @@ async function generateDataKeyCore(deps: KmsDeps, ctx: RequestContext, input: S.
   const key = await encryptionKey(deps, ctx, input.KeyId, operation);
   requireSymmetric(key);
   if (input.DryRun) throw dryRun();
-  const plaintext = randomBytes(bytes);
+  const plaintext = secretRandom(bytes);
   const out = await encryptUnder(deps, key, 'SYMMETRIC_DEFAULT', plaintext, input.EncryptionContext);
   deps.usage.record(key.arn, ctx);
   return { plaintext, key, out };
@@ -110,5 +110,5 @@ export async function generateRandom(_deps: KmsDeps, _ctx: RequestContext, input
   if (input.CustomKeyStoreId !== undefined) throw new AwsError('CustomKeyStoreNotFoundException', '');
   refuseRecipient(input.Recipient);
   if (input.NumberOfBytes === undefined) throw validation('NumberOfBytes is required.');
-  return { Plaintext: randomBytes(input.NumberOfBytes) };
+  return { Plaintext: secretRandom(input.NumberOfBytes) };
 }
