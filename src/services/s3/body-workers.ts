@@ -11,8 +11,11 @@ import { OPEN_BATCH_BYTES, ObjectStreamError, type SealedSegments } from '../../
 import type { BodyWorkerReply, BodyWorkerRequest } from './body-worker.js';
 import type { BodyDigests, DigestOptions, DigestResult } from './digests.js';
 
-/** Bytes copied into one message to the worker. */
-const BATCH_BYTES = 1 << 20;
+/**
+ * Bytes copied into one message to the worker, either way: a body's bytes to hash, or a GET's
+ * sealed segments to open. One size, so that one list of spare batches serves both.
+ */
+const BATCH_BYTES = OPEN_BATCH_BYTES;
 /** Bytes sent but not yet hashed beyond which the body waits: memory stays bounded if the worker falls behind. */
 const MAX_IN_FLIGHT = 4 << 20;
 /** Batches kept for reuse: the worker hands each back, so a body allocates none once the pool is warm. */
@@ -40,9 +43,8 @@ interface Slot {
 /** One worker per spare core; each body's digests stay on one worker, in order. */
 class BodyWorkers {
   private readonly workers: Array<Slot | undefined>;
-  /** Batch buffers the worker handed back: for digests, and for sealed segments (OPEN_BATCH_BYTES each). */
+  /** Batch buffers the worker handed back (BATCH_BYTES each): for digests and for sealed segments. */
   private readonly spare: ArrayBuffer[] = [];
-  private readonly spareSealed: ArrayBuffer[] = [];
   private nextId = 1;
 
   constructor(size: number) {
@@ -58,10 +60,6 @@ class BodyWorkers {
     busy(slot);
     const post = (message: BodyWorkerRequest, transfer?: ArrayBuffer[]) => slot.worker.postMessage(message, transfer);
     post({ type: 'open', id, md5: opts.md5, algorithm: opts.algorithm });
-    const newBatch = () => {
-      const reused = this.spare.pop();
-      return reused ? Buffer.from(reused) : Buffer.allocUnsafeSlow(BATCH_BYTES);
-    };
     // Taken when the first byte needs it, so a body's end leaves no batch unused.
     let batch: Buffer | undefined;
     let filled = 0;
@@ -75,10 +73,10 @@ class BodyWorkers {
       filled = 0;
     };
     return {
-      update(chunk) {
+      update: (chunk) => {
         if (state.failed) throw state.failed;
         for (let at = 0; at < chunk.length;) {
-          batch ??= newBatch();
+          batch ??= this.batch();
           const n = chunk.copy(batch, filled, at);
           filled += n;
           at += n;
@@ -111,7 +109,7 @@ class BodyWorkers {
   unseal(segments: SealedSegments): Promise<Buffer[]> {
     const id = this.nextId++;
     const slot = this.slot(id % this.workers.length);
-    const batch = Buffer.from(this.spareSealed.pop() ?? new ArrayBuffer(OPEN_BATCH_BYTES));
+    const batch = this.batch();
     let length = 0;
     for (const piece of segments.sealed) length += piece.copy(batch, length);
     const sealed = batch.buffer as ArrayBuffer;
@@ -126,6 +124,17 @@ class BodyWorkers {
     });
   }
 
+  /** A batch buffer: a spare one, or new. */
+  private batch(): Buffer {
+    const reused = this.spare.pop();
+    return reused ? Buffer.from(reused) : Buffer.allocUnsafeSlow(BATCH_BYTES);
+  }
+
+  /** A batch buffer the worker handed back, kept for reuse while fewer than SPARE_BATCHES are. */
+  private keep(buffer: ArrayBuffer): void {
+    if (this.spare.length < SPARE_BATCHES) this.spare.push(buffer);
+  }
+
   private slot(index: number): Slot {
     const existing = this.workers[index];
     if (existing) return existing;
@@ -135,7 +144,7 @@ class BodyWorkers {
     const slot: Slot = { worker, sessions: new Map(), unsealing: new Map() };
     worker.on('message', (reply: BodyWorkerReply) => {
       if (reply.type === 'unsealed' || reply.type === 'unseal-failed') {
-        if (this.spareSealed.length < SPARE_BATCHES) this.spareSealed.push(reply.sealed);
+        this.keep(reply.sealed);
         const job = slot.unsealing.get(reply.id);
         slot.unsealing.delete(reply.id);
         idle(slot);
@@ -143,7 +152,7 @@ class BodyWorkers {
         else job?.reject(reply.corrupt ? new ObjectStreamError(reply.message) : new Error(`body worker: ${reply.message}`));
         return;
       }
-      if (reply.type === 'hashed' && this.spare.length < SPARE_BATCHES) this.spare.push(reply.bytes);
+      if (reply.type === 'hashed') this.keep(reply.bytes);
       const session = slot.sessions.get(reply.id);
       if (!session) return;
       if (reply.type === 'hashed') {
