@@ -1,12 +1,14 @@
 /**
  * Short-lived caching of what a store's tables say, for the hot path (every Encrypt looks up its
- * key, and authorization its policy, tags, aliases and grants; every S3 request its bucket).
+ * key, and authorization its policy, tags, aliases and grants; every S3 request its bucket), and
+ * of what they let a caller fetch (S3 Bucket Keys, s3/bucket-keys.ts).
  *
  * - Every write this process makes to the tables bumps the store's ChangeCounter; an entry read
  *   before a write is never used after it, so a change is seen at once by the next request on
  *   this node.
  * - Entries live at most `ttlMs` (default one second). A cluster's stores pass 0 and read fresh.
- * - Lookups that find nothing are not kept, and the cache holds at most `max` entries.
+ * - Concurrent lookups of one id share one load.
+ * - Lookups that find nothing or fail are not kept, and the cache holds at most `max` entries.
  */
 
 /** Counts the writes this process makes to one store's tables. */
@@ -29,17 +31,22 @@ interface Entry<T> {
   expires: number;
 }
 
-/** Recent lookups by id, dropped by the next write or after `ttlMs`. */
+/** Recent lookups by id, dropped by the next write or after `ttlMs` (by `clock`, in ms). */
 export class RecentCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
-  constructor(private readonly changes: ChangeCounter, private readonly ttlMs = 1000, private readonly max = 10_000) {}
+  constructor(
+    private readonly changes: ChangeCounter,
+    private readonly ttlMs = 1000,
+    private readonly max = 10_000,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
-  /** The cached value of `id`, or `load()`'s (kept if it found something). */
-  get(id: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
-    const now = performance.now();
+  /** The cached value of `id`, or `load()`'s (kept if it found something). A load that always finds something types its result so. */
+  get<V extends T | undefined>(id: string, load: () => Promise<V>): Promise<V> {
+    const now = this.clock();
     const hit = this.entries.get(id);
-    if (hit && hit.version === this.changes.value && hit.expires > now) return hit.value;
+    if (hit && hit.version === this.changes.value && hit.expires > now) return hit.value as Promise<V>;
     // The version is read before loading: a write during the load leaves this entry stale.
     const entry: Entry<T> = { value: load(), version: this.changes.value, expires: now + this.ttlMs };
     this.entries.delete(id);
@@ -50,6 +57,6 @@ export class RecentCache<T> {
     }, () => {
       if (this.entries.get(id) === entry) this.entries.delete(id);
     });
-    return entry.value;
+    return entry.value as Promise<V>;
   }
 }

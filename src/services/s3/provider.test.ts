@@ -13,6 +13,7 @@ import { Clock } from '../../server/clock.js';
 import type { RequestContext } from '../../server/context.js';
 import { migrate, openSqlite, type Db } from '../../store/database.js';
 import { FsBlobStore } from '../../store/fs/fs-blob-store.js';
+import { ChangeCounter } from '../../store/recent-cache.js';
 import type { S3Deps } from './context.js';
 import { INLINE_MAX_BYTES, type BlobRef } from './body.js';
 import { S3Provider } from './provider.js';
@@ -56,6 +57,9 @@ async function filesUnder(dir: string): Promise<string[]> {
   return out;
 }
 
+/** These tests make no SSE-KMS call: KMS is only the change counter bucket keys are versioned by. */
+const noKms = { store: { changes: new ChangeCounter() } } as never;
+
 describe('S3 provider over the embedded store', () => {
   let dir: string;
   let db: Db;
@@ -83,7 +87,7 @@ describe('S3 provider over the embedded store', () => {
     deps = s3Deps({
       db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(),
       trail: {} as never, config: {} as never, log: pino({ level: 'silent' }), calls: new InternalCalls(),
-    }, {} as never);
+    }, noKms);
     s3 = new S3Provider(deps);
     await s3.createBucket(c, { Bucket: 'unit-bucket' });
   });
@@ -290,7 +294,7 @@ describe('S3 provider over the embedded store', () => {
     await db.deleteFrom('s3_object_blobs').where('object_id', '=', version.id).execute();
     await db.insertInto('s3_blob_garbage').values({ blob_id: blob.blobId, created_at: new Date().toISOString() }).execute();
     const { buildS3 } = await import('./service.js');
-    const job = buildS3({ db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(), trail: {} as never, config: {} as never, log: pino({ level: 'silent' }), calls: new InternalCalls() }, {} as never).background[0]!;
+    const job = buildS3({ db, sealer: new Sealer(randomBytes(32)), blobs: new FsBlobStore(join(dir, 'blobs')), clock: new Clock(), trail: {} as never, config: {} as never, log: pino({ level: 'silent' }), calls: new InternalCalls() }, noKms).background[0]!;
     await job.runOnce();
     await job.stop();
     assert.equal((await blobFiles()).some((f) => f.endsWith(blob.blobId)), false);

@@ -15,8 +15,9 @@ import type { RequestContext } from '../../server/context.js';
 import type { InternalCalls } from '../../server/internal-calls.js';
 import { awsManagedKey } from '../kms/key-factory.js';
 import type { KmsDeps } from '../kms/key-lookup.js';
+import { RecentCache } from '../../store/recent-cache.js';
 import { bucketArn, objectArn } from './actions.js';
-import { BucketKeyCache } from './bucket-keys.js';
+import { BUCKET_KEY_TTL_MS } from './bucket-keys.js';
 import { dataKeyAad, DATA_KEY_BYTES, dsseBodyKey, type SseKmsDescriptor } from './encryption.js';
 import { corruptBody } from './errors.js';
 import { badEncryptionContext, fromKmsError, kmsNeedsSigV4 } from './sse-errors.js';
@@ -69,14 +70,14 @@ export function parseEncryptionContext(header: string | undefined): Record<strin
 interface WriteBucketKey { blob: Buffer; keyArn: string; wrapper: Sealer }
 
 export class SseKms {
-  private readonly writeKeys: BucketKeyCache<WriteBucketKey>;
-  private readonly readKeys: BucketKeyCache<Sealer>;
+  private readonly writeKeys: RecentCache<WriteBucketKey>;
+  private readonly readKeys: RecentCache<Sealer>;
 
   constructor(private readonly deps: SseKmsDeps) {
-    const now = () => deps.clock.now().getTime();
-    const version = () => deps.kms.store.changes.value;
-    this.writeKeys = new BucketKeyCache(now, version, deps.bucketKeyTtlMs);
-    this.readKeys = new BucketKeyCache(now, version, deps.bucketKeyTtlMs);
+    // Versioned by KMS's writes: a key disabled or a grant revoked ends every entry (bucket-keys.ts).
+    const cache = <T>() => new RecentCache<T>(deps.kms.store.changes, deps.bucketKeyTtlMs ?? BUCKET_KEY_TTL_MS, 10_000, () => deps.clock.now().getTime());
+    this.writeKeys = cache();
+    this.readKeys = cache();
   }
 
   /** A new data key for the version `objectId` of `bucket`/`key`, made by KMS for `ctx`'s principal. */
