@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import {
   createDecryptStream, createEncryptStream, decryptRange, decryptWhole, encryptedSize, encryptWhole, HEADER_BYTES, ObjectStreamError,
-  openSegments, SEGMENT_SIZE, segmentSpan, TAG_BYTES, type SealedSegments,
+  openSegments, openStoredBatches, OPEN_BATCH_PLAINTEXT, SEGMENT_SIZE, segmentSpan, TAG_BYTES, clipTo, type SealedSegments,
 } from './object-stream.js';
 
 const S = SEGMENT_SIZE;
@@ -45,6 +45,9 @@ function range(key: Buffer, stored: Buffer, size: number, start: number, end: nu
 }
 
 const rejectsStream = (p: Promise<unknown>) => assert.rejects(p, ObjectStreamError);
+
+/** A fresh batch buffer for openStoredBatches (a body worker reuses them). */
+const newBatch = () => Buffer.alloc(OPEN_BATCH_PLAINTEXT);
 
 describe('object-stream: segmented AES-256-GCM bodies', () => {
   const key = randomBytes(32);
@@ -190,6 +193,62 @@ describe('object-stream: segmented AES-256-GCM bodies', () => {
     const whole = { key, header, context: Buffer.alloc(0), plaintextSize: size, firstIndex: 0 };
     assert.throws(() => openSegments({ ...whole, sealed: [stored.subarray(HEADER_BYTES, HEADER_BYTES + SEALED + 1)] }), ObjectStreamError, 'part of a segment');
     assert.throws(() => openSegments({ ...whole, firstIndex: 40, sealed: [stored.subarray(HEADER_BYTES, HEADER_BYTES + SEALED)] }), ObjectStreamError, 'past the last segment');
+  });
+
+  it('openStoredBatches: positional reads of whole batches, clipped to the same plaintext, whole and by ranges', async () => {
+    const size = 40 * S + 123;
+    const plaintext = randomBytes(size);
+    const stored = await seal(key, plaintext);
+    const reads: Array<[number, number]> = [];
+    const readAt = async (into: Buffer, position: number, length: number) => {
+      reads.push([position, length]);
+      return into.subarray(0, stored.copy(into, 0, position, position + length));
+    };
+    const viaBatches = async (start: number, end: number) => {
+      const out: Buffer[] = [];
+      const last: boolean[] = [];
+      for await (const batch of openStoredBatches(readAt, key, size, start, end, Buffer.alloc(0), newBatch)) {
+        clipTo(out, [batch.plaintext], batch.offset, start, end);
+        last.push(batch.last);
+      }
+      assert.deepEqual(last.map((l, k) => l === (k === last.length - 1)), last.map(() => true), 'only the last batch says so');
+      return Buffer.concat(out);
+    };
+    assert.deepEqual(await viaBatches(0, size - 1), plaintext);
+    assert.deepEqual(reads, [[0, HEADER_BYTES], [HEADER_BYTES, 16 * SEALED], [HEADER_BYTES + 16 * SEALED, 16 * SEALED], [HEADER_BYTES + 32 * SEALED, 8 * SEALED + 123 + TAG_BYTES]], 'the header, then batches of 16 whole segments');
+    for (const [start, end] of [[S - 10, 17 * S + 5], [16 * S, 16 * S], [33 * S - 1, size - 1], [5, 6]] as const) {
+      assert.deepEqual(await viaBatches(start, end), plaintext.subarray(start, end + 1), `${start}-${end}`);
+    }
+    const empty = await seal(key, Buffer.alloc(0));
+    const emptyBatches = [];
+    for await (const batch of openStoredBatches(async (into, position, length) => into.subarray(0, empty.copy(into, 0, position, position + length)), key, 0, 0, -1, Buffer.alloc(0), newBatch)) emptyBatches.push(batch);
+    assert.deepEqual(emptyBatches.map((b) => [b.offset, b.plaintext.length, b.last]), [[0, 0, true]], 'an empty body is its one empty segment, authenticated');
+  });
+
+  it('openStoredBatches: a short file, a flipped byte, another key or context, or a wrong size fail, from the failing batch on', async () => {
+    const size = 40 * S;
+    const plaintext = randomBytes(size);
+    const stored = await seal(key, plaintext);
+    const from = (bytes: Buffer) => async (into: Buffer, position: number, length: number) => into.subarray(0, Math.max(0, bytes.copy(into, 0, position, Math.min(bytes.length, position + length))));
+    const all = async (bytes: Buffer, k = key, s = size, context?: Buffer) => {
+      const got: Buffer[] = [];
+      for await (const batch of openStoredBatches(from(bytes), k, s, 0, s - 1, context ?? Buffer.alloc(0), newBatch)) got.push(batch.plaintext);
+      return Buffer.concat(got);
+    };
+    const flipped = Buffer.from(stored);
+    flipped[HEADER_BYTES + 20 * SEALED + 7]! ^= 1;
+    const received: Buffer[] = [];
+    const given: Buffer[] = [];
+    await rejectsStream((async () => {
+      for await (const batch of openStoredBatches(from(flipped), key, size, 0, size - 1, Buffer.alloc(0), () => given[given.push(newBatch()) - 1]!)) received.push(batch.plaintext);
+    })());
+    assert.deepEqual(Buffer.concat(received), plaintext.subarray(0, 16 * S), 'only the batch before the altered one');
+    assert.ok(given[1]!.equals(Buffer.alloc(OPEN_BATCH_PLAINTEXT)), 'the failing batch\'s buffer is wiped of what it had opened');
+    await rejectsStream(all(stored.subarray(0, stored.length - 1)));
+    await rejectsStream(all(stored.subarray(0, HEADER_BYTES - 1)));
+    await rejectsStream(all(stored, randomBytes(32)));
+    await rejectsStream(all(stored, key, size, Buffer.from('another place')));
+    await rejectsStream(all(stored, key, size - 1));
   });
 
   it('truncation is detected: mid-segment, at a segment boundary, inside the header', async () => {

@@ -40,7 +40,7 @@
  * - Plaintext is released only after its segment's tag verified (node:crypto's `final()`).
  * - 2^32 segments of 64 KiB (256 TiB) bound one stream, far above S3's 5 TiB object limit.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type DecipherGCM } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { publicRandom } from './random-pool.js';
 
@@ -120,16 +120,27 @@ function aadFor(header: Buffer, index: number, final: boolean, context: Buffer):
 function openSegment(key: Buffer, header: Buffer, index: number, final: boolean, context: Buffer, queue: ByteQueue, sealedLength: number): Buffer[] {
   if (sealedLength < TAG_BYTES) throw new ObjectStreamError('stored body is truncated: incomplete segment');
   const ciphertext = queue.takePieces(sealedLength - TAG_BYTES);
+  const decipher = segmentDecipher(key, header, index, final, context, queue.take(TAG_BYTES));
+  const plaintext = ciphertext.map((piece) => decipher.update(piece));
+  authenticate(decipher, index);
+  return plaintext;
+}
+
+/** The decipher of segment `index`, its AAD and tag set. */
+function segmentDecipher(key: Buffer, header: Buffer, index: number, final: boolean, context: Buffer, tag: Buffer): DecipherGCM {
   const decipher = createDecipheriv('aes-256-gcm', key, nonceFor(header, index), { authTagLength: TAG_BYTES });
   decipher.setAAD(aadFor(header, index, final, context));
-  decipher.setAuthTag(queue.take(TAG_BYTES));
-  const plaintext = ciphertext.map((piece) => decipher.update(piece));
+  decipher.setAuthTag(tag);
+  return decipher;
+}
+
+/** Checks a segment's tag once all its ciphertext went through `decipher`. */
+function authenticate(decipher: DecipherGCM, index: number): void {
   try {
     decipher.final();
   } catch {
     throw new ObjectStreamError(`stored body failed authentication at segment ${index}: altered, truncated, reordered or sealed with another key`);
   }
-  return plaintext;
 }
 
 /** Bytes queued in arrival order, taken off the front without copying (but for a header or tag split across two pieces). */
@@ -324,7 +335,7 @@ function sealedLength(plaintextSize: number, index: number): number {
 }
 
 /** Adds to `out` the parts within the plaintext range [start, end] of `pieces`, which begin at plaintext `offset`. */
-function clipTo(out: Buffer[], pieces: Buffer[], offset: number, start: number, end: number): void {
+export function clipTo(out: Buffer[], pieces: Buffer[], offset: number, start: number, end: number): void {
   for (const piece of pieces) {
     const from = Math.max(0, start - offset);
     const to = Math.min(piece.length, end - offset + 1);
@@ -450,6 +461,86 @@ export function decryptRange(
   // A generator, not a stream: the caller (body.ts) makes the one stream the response reads, and a
   // stream here too would buffer another STREAM_BUFFER of plaintext per body in flight.
   return generate();
+}
+
+/**
+ * Reads up to `length` stored bytes at `position` into `into` (which it may reuse): fewer only
+ * where the stored body ends. A local file's positional read.
+ */
+export type StoredPositionReader = (into: Buffer, position: number, length: number) => Promise<Buffer>;
+
+/** The most plaintext a batch of openStoredBatches holds: the segments of OPEN_BATCH_BYTES sealed bytes. */
+export const OPEN_BATCH_PLAINTEXT = (OPEN_BATCH_BYTES / SEALED_SEGMENT) * SEGMENT_SIZE;
+
+/** One batch of openStoredBatches: whole segments' plaintext, beginning at plaintext `offset`. */
+export interface OpenedBatch {
+  offset: number;
+  /** The start of a buffer `batchBuffer` gave. */
+  plaintext: Buffer;
+  /** No batch follows. */
+  last: boolean;
+}
+
+/**
+ * decryptRange's work for a body that can be read at any position (a local file, read on a body
+ * worker): the segments covering [start, end], read and opened OPEN_BATCH_BYTES at a time into a
+ * buffer of OPEN_BATCH_PLAINTEXT bytes from `batchBuffer`, each batch yielded only once all its
+ * tags verified (a batch that fails leaves its buffer wiped). Batches hold whole segments: the
+ * caller clips them to the range (clipTo). The same checks hold: a stored body shorter than its
+ * size says, or altered, fails with ObjectStreamError.
+ */
+export async function* openStoredBatches(
+  readAt: StoredPositionReader, key: Buffer, plaintextSize: number, start: number, end: number, context: Buffer,
+  batchBuffer: () => Buffer,
+): AsyncGenerator<OpenedBatch> {
+  checkKey(key);
+  const span = rangeSpan(plaintextSize, start, end);
+  const header = Buffer.from(parseHeader(await readAt(Buffer.allocUnsafe(HEADER_BYTES), 0, HEADER_BYTES)));
+  // One buffer for the sealed bytes of every batch: opening copies them out as plaintext.
+  let sealed = Buffer.allocUnsafeSlow(0);
+  let position = span.storedStart;
+  for (let index = span.firstSegment; index <= span.lastSegment;) {
+    const first = index;
+    let length = sealedLength(plaintextSize, index++);
+    while (index <= span.lastSegment && length + sealedLength(plaintextSize, index) <= OPEN_BATCH_BYTES) length += sealedLength(plaintextSize, index++);
+    if (sealed.length < length) sealed = Buffer.allocUnsafeSlow(Math.max(length, Math.min(OPEN_BATCH_BYTES, span.storedEnd - span.storedStart + 1)));
+    const read = await readAt(sealed, position, length);
+    if (read.length < length) throw new ObjectStreamError('stored body is truncated');
+    position += length;
+    const into = batchBuffer();
+    let opened: number;
+    try {
+      opened = openSegmentsInto(key, header, context, plaintextSize, first, read, into);
+    } catch (err) {
+      into.fill(0);
+      throw err;
+    }
+    yield { offset: first * SEGMENT_SIZE, plaintext: into.subarray(0, opened), last: index > span.lastSegment };
+  }
+}
+
+/**
+ * Opens the whole segments held one after another in `sealed`, the first being `firstIndex`,
+ * into `into` from its start; returns the plaintext's length. Each segment's plaintext leaves the
+ * decipher as a latin1 string, one byte a character, and is written into `into` from there: the
+ * decipher's own output buffer is then freed at once, where a Buffer per segment would be memory
+ * outside the heap that a worker's collector frees only after tens of megabytes of it (the body
+ * worker's malloc arena grew by ~40 MiB over a streamed GET).
+ */
+function openSegmentsInto(key: Buffer, header: Buffer, context: Buffer, plaintextSize: number, firstIndex: number, sealed: Buffer, into: Buffer): number {
+  let written = 0;
+  for (let index = firstIndex, at = 0; at < sealed.length; index++) {
+    const length = sealedLength(plaintextSize, index);
+    if (index >= segmentCount(plaintextSize) || sealed.length - at < length) throw new ObjectStreamError('sealed segments are not whole');
+    const tagAt = at + length - TAG_BYTES;
+    const decipher = segmentDecipher(key, header, index, index === segmentCount(plaintextSize) - 1, context, sealed.subarray(tagAt, at + length));
+    const plaintext = decipher.update(sealed.subarray(at, tagAt), undefined, 'latin1');
+    if (written + plaintext.length > into.length) throw new RangeError('batch buffer too small for the batch');
+    written += into.write(plaintext, written, 'latin1');
+    authenticate(decipher, index);
+    at += length;
+  }
+  return written;
 }
 
 /**

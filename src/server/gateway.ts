@@ -26,6 +26,7 @@ import type { Durability } from '../store/group-commit.js';
 import type { CallRecorder } from '../trail/recorder.js';
 import { authenticate, authenticatePostForm } from './authenticate.js';
 import { readBody } from './body.js';
+import { releaserOf, writeReleasing } from './releasing-body.js';
 import type { ServerConfig } from './config.js';
 import type { Principal, RequestContext } from './context.js';
 import type { Logger } from './logger.js';
@@ -343,7 +344,9 @@ export class Gateway {
     res.writeHead(response.status, response.headers);
     const body = req.method === 'HEAD' ? undefined : response.body;
     if (body instanceof Readable) {
-      await pipeline(body, res);
+      const release = releaserOf(body);
+      if (release) await writeReleasing(body, res, release);
+      else await pipeline(body, res);
     } else {
       res.end(body);
     }

@@ -3,6 +3,7 @@
  * immutable byte strings named by ids the store chooses; what they mean (object data, encrypted
  * or not) and which ids are live is the metadata store's business, not the blob store's.
  */
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 export interface BlobStore {
@@ -17,6 +18,12 @@ export interface BlobStore {
    * NoSuchBlobError if absent, RangeError unless 0 <= start <= end < size.
    */
   get(id: string, range?: { start: number; end: number }): Promise<Readable>;
+  /**
+   * Only where blobs are local files: the blob's file, open for reading, so that another thread
+   * can read it by its descriptor (a body worker: services/s3/body-workers.ts). It stays readable
+   * while open, even if the blob is deleted meanwhile. The caller closes it. NoSuchBlobError if absent.
+   */
+  open?(id: string): Promise<FileHandle>;
   /** Size in bytes; NoSuchBlobError if absent. */
   size(id: string): Promise<number>;
   /** Idempotent: deleting an absent blob resolves. */

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createEncryptStream, HEADER_BYTES, ObjectStreamError, SEGMENT_SIZE, TAG_BYTES } from '../../crypto/object-stream.js';
@@ -43,5 +46,96 @@ describe('body workers: opening sealed segments', () => {
     await assert.rejects(bodyWorkers().unseal({ ...whole, context: Buffer.from([0, 0, 0, 4]), sealed: [stored.subarray(HEADER_BYTES)] }), ObjectStreamError);
     await assert.rejects(bodyWorkers().unseal({ ...whole, sealed: [stored.subarray(HEADER_BYTES, HEADER_BYTES + SEALED - 1)] }), ObjectStreamError);
     assert.deepEqual(Buffer.concat(await bodyWorkers().unseal({ ...whole, sealed: [stored.subarray(HEADER_BYTES)] })), plaintext);
+  });
+});
+
+describe('body workers: reading a stored body from its file', () => {
+  const key = randomBytes(32);
+  const context = Buffer.from([0, 0, 0, 1]);
+  const size = 40 * SEGMENT_SIZE + 5;
+
+  async function withFile(bytes: Buffer, use: (fd: number) => Promise<void>): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'coffer-body-read-'));
+    try {
+      await writeFile(join(dir, 'blob'), bytes);
+      const file = await open(join(dir, 'blob'), 'r');
+      try {
+        await use(file.fd);
+      } finally {
+        await file.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  const collect = async (chunks: AsyncIterable<Buffer>) => {
+    const parts: Buffer[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return Buffer.concat(parts);
+  };
+
+  it('returns the plaintext of the file, whole and by ranges, several reads at once', async () => {
+    const plaintext = randomBytes(size);
+    await withFile(await seal(key, plaintext, context), async (fd) => {
+      const read = (start: number, end: number) => collect(bodyWorkers().readFile({ fd, key, context, plaintextSize: size, start, end }));
+      const ranges = [[0, size - 1], [SEGMENT_SIZE - 3, 33 * SEGMENT_SIZE + 9], [size - 1, size - 1], [17 * SEGMENT_SIZE, 17 * SEGMENT_SIZE + 1]] as const;
+      const got = await Promise.all(ranges.map(([start, end]) => read(start, end)));
+      ranges.forEach(([start, end], k) => assert.deepEqual(got[k], plaintext.subarray(start, end + 1), `${start}-${end}`));
+    });
+  });
+
+  it('fails with ObjectStreamError for an altered, truncated or foreign body, after the batches before it', async () => {
+    const plaintext = randomBytes(size);
+    const stored = await seal(key, plaintext, context);
+    const altered = Buffer.from(stored);
+    altered[HEADER_BYTES + 18 * SEALED + 3]! ^= 1;
+    await withFile(altered, async (fd) => {
+      const received: Buffer[] = [];
+      await assert.rejects((async () => {
+        for await (const chunk of bodyWorkers().readFile({ fd, key, context, plaintextSize: size, start: 0, end: size - 1 })) received.push(chunk);
+      })(), ObjectStreamError);
+      assert.deepEqual(Buffer.concat(received), plaintext.subarray(0, 16 * SEGMENT_SIZE), 'the first batch only');
+    });
+    await withFile(stored.subarray(0, stored.length - 10), async (fd) => {
+      await assert.rejects(collect(bodyWorkers().readFile({ fd, key, context, plaintextSize: size, start: 0, end: size - 1 })), ObjectStreamError);
+    });
+    await withFile(stored, async (fd) => {
+      await assert.rejects(collect(bodyWorkers().readFile({ fd, key, context: Buffer.from([0, 0, 0, 2]), plaintextSize: size, start: 0, end: size - 1 })), ObjectStreamError);
+    });
+  });
+
+  it('chunks released once used come back as the memory of later batches, which still read right', async () => {
+    const plaintext = randomBytes(size);
+    const other = randomBytes(size);
+    const [a, b] = [await seal(key, plaintext, context), await seal(key, other, context)];
+    await withFile(a, (fdA) => withFile(b, async (fdB) => {
+      // Two bodies read in turns, each chunk copied out and released: the buffers go round.
+      for (let round = 0; round < 4; round++) {
+        for (const [fd, expected] of [[fdA, plaintext], [fdB, other]] as const) {
+          const parts: Buffer[] = [];
+          for await (const chunk of bodyWorkers().readFile({ fd, key, context, plaintextSize: size, start: 0, end: size - 1 })) {
+            parts.push(Buffer.from(chunk));
+            bodyWorkers().release(chunk);
+            assert.equal(chunk.length, 0, 'a released chunk is emptied: its memory went back');
+          }
+          assert.deepEqual(Buffer.concat(parts), expected);
+        }
+      }
+    }));
+    const foreign = Buffer.from('not from a worker');
+    bodyWorkers().release(foreign);
+    assert.equal(foreign.toString(), 'not from a worker', 'other buffers are left alone');
+  });
+
+  it('a reader that stops early ends only once the worker no longer reads the file, and the worker stays usable', async () => {
+    const plaintext = randomBytes(size);
+    await withFile(await seal(key, plaintext, context), async (fd) => {
+      for await (const chunk of bodyWorkers().readFile({ fd, key, context, plaintextSize: size, start: 0, end: size - 1 })) {
+        assert.deepEqual(chunk, plaintext.subarray(0, chunk.length));
+        break;
+      }
+      assert.deepEqual(await collect(bodyWorkers().readFile({ fd, key, context, plaintextSize: size, start: 0, end: size - 1 })), plaintext);
+    });
   });
 });

@@ -3,11 +3,13 @@
  * writes and, for a PUT, encrypts): a PUT's digests (digests.ts: on one thread MD5 alone runs at
  * about half the speed of AES-256-GCM and would bound every large PUT) and the opening of a GET's
  * sealed segments (crypto/object-stream.ts: decrypting between the disk and the socket would
- * otherwise serialize all three on one thread). body-worker.ts is the thread's side.
+ * otherwise serialize all three on one thread). A GET of a blob in a local file goes further: the
+ * worker reads the file too, a few batches ahead, and the request's thread only writes to the
+ * socket. body-worker.ts is the thread's side.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { OPEN_BATCH_BYTES, ObjectStreamError, type SealedSegments } from '../../crypto/object-stream.js';
+import { clipTo, OPEN_BATCH_BYTES, ObjectStreamError, type SealedSegments } from '../../crypto/object-stream.js';
 import type { BodyWorkerReply, BodyWorkerRequest } from './body-worker.js';
 import type { BodyDigests, DigestOptions, DigestResult } from './digests.js';
 
@@ -34,10 +36,31 @@ interface Unsealing {
   reject: (err: Error) => void;
 }
 
+/** A file read on the worker, as the request's thread follows it. */
+interface Reading {
+  batches: Array<{ offset: number; plaintext: Buffer }>;
+  /** Resolves the reader's wait for a batch or the end. */
+  wake?: () => void;
+  failed?: Error;
+  /** The worker sent the last batch, or answered a stop: it no longer reads the file. */
+  done: boolean;
+}
+
+/** What a file read reads: the plaintext [start, end] of the stored body in the open file `fd`. */
+export interface FileRead {
+  fd: number;
+  key: Buffer;
+  context: Buffer;
+  plaintextSize: number;
+  start: number;
+  end: number;
+}
+
 interface Slot {
   worker: Worker;
   sessions: Map<number, Session>;
   unsealing: Map<number, Unsealing>;
+  reading: Map<number, Reading>;
 }
 
 /** One worker per spare core; each body's digests stay on one worker, in order. */
@@ -45,6 +68,8 @@ class BodyWorkers {
   private readonly workers: Array<Slot | undefined>;
   /** Batch buffers the worker handed back (BATCH_BYTES each): for digests and for sealed segments. */
   private readonly spare: ArrayBuffer[] = [];
+  /** Batch buffers of file reads (readFile), until released: the worker each came from. */
+  private readonly recyclable = new WeakMap<ArrayBufferLike, Slot>();
   private nextId = 1;
 
   constructor(size: number) {
@@ -135,14 +160,80 @@ class BodyWorkers {
     if (this.spare.length < SPARE_BATCHES) this.spare.push(buffer);
   }
 
+  /**
+   * The plaintext [start, end] of a stored body in a local file, read and opened on a worker a few
+   * batches ahead; each batch is asked for as the one before is taken. The caller keeps `fd` open until
+   * the generator has ended: ending it early (return, or a failure) first waits until the worker
+   * no longer reads the file. ObjectStreamError if the stored body fails authentication.
+   */
+  async *readFile(file: FileRead): AsyncGenerator<Buffer> {
+    const id = this.nextId++;
+    const slot = this.slot(id % this.workers.length);
+    const reading: Reading = { batches: [], done: false };
+    slot.reading.set(id, reading);
+    busy(slot);
+    slot.worker.postMessage({
+      type: 'read', id, fd: file.fd, key: new Uint8Array(file.key), context: new Uint8Array(file.context),
+      plaintextSize: file.plaintextSize, start: file.start, end: file.end,
+    } satisfies BodyWorkerRequest);
+    try {
+      for (;;) {
+        while (reading.batches.length === 0 && !reading.failed && !reading.done) await new Promise<void>((resolve) => { reading.wake = resolve; });
+        const batch = reading.batches.shift();
+        if (!batch) {
+          if (reading.failed) throw reading.failed;
+          return;
+        }
+        if (!reading.done) slot.worker.postMessage({ type: 'read-more', id } satisfies BodyWorkerRequest);
+        // One chunk a batch, a view of its buffer: release() then hands back a buffer nothing else views.
+        const clipped: Buffer[] = [];
+        clipTo(clipped, [batch.plaintext], batch.offset, file.start, file.end);
+        yield* clipped;
+      }
+    } finally {
+      if (!reading.done && !reading.failed) {
+        slot.worker.postMessage({ type: 'read-stop', id } satisfies BodyWorkerRequest);
+        while (!reading.done && !reading.failed) await new Promise<void>((resolve) => { reading.wake = resolve; });
+      }
+      slot.reading.delete(id);
+      idle(slot);
+    }
+  }
+
+  /**
+   * Hands a chunk readFile yielded back to its worker, for the memory of a later batch: call it
+   * once the chunk has been written out and nothing reads it any more (it is emptied at once).
+   * Any other buffer is left alone.
+   */
+  release(chunk: Buffer): void {
+    const buffer = chunk.buffer;
+    const slot = this.recyclable.get(buffer);
+    if (!slot) return;
+    this.recyclable.delete(buffer);
+    if (this.workers.includes(slot)) slot.worker.postMessage({ type: 'recycle', buffers: [buffer as ArrayBuffer] } satisfies BodyWorkerRequest, [buffer as ArrayBuffer]);
+  }
+
   private slot(index: number): Slot {
     const existing = this.workers[index];
     if (existing) return existing;
     // A small young generation: the worker's garbage is batch-sized buffers, and letting it grow
     // to V8's default put ~20 MiB on the peak RSS of a streamed 5 GiB GET (bench `rss`).
     const worker = new Worker(new URL('./body-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 1 } });
-    const slot: Slot = { worker, sessions: new Map(), unsealing: new Map() };
+    const slot: Slot = { worker, sessions: new Map(), unsealing: new Map(), reading: new Map() };
     worker.on('message', (reply: BodyWorkerReply) => {
+      if (reply.type === 'read-batch' || reply.type === 'read-failed' || reply.type === 'read-stopped') {
+        const reading = slot.reading.get(reply.id);
+        if (!reading) return;
+        if (reply.type === 'read-batch') {
+          this.recyclable.set(reply.plaintext, slot);
+          reading.batches.push({ offset: reply.offset, plaintext: Buffer.from(reply.plaintext, 0, reply.length) });
+        }
+        if (reply.type === 'read-failed') reading.failed = reply.corrupt ? new ObjectStreamError(reply.message) : new Error(`body worker: ${reply.message}`);
+        if (reply.type === 'read-stopped' || (reply.type === 'read-batch' && reply.last)) reading.done = true;
+        reading.wake?.();
+        reading.wake = undefined;
+        return;
+      }
       if (reply.type === 'unsealed' || reply.type === 'unseal-failed') {
         this.keep(reply.sealed);
         const job = slot.unsealing.get(reply.id);
@@ -178,8 +269,14 @@ class BodyWorkers {
         session.finish?.reject(err);
       }
       for (const job of slot.unsealing.values()) job.reject(err);
+      // A thread that ended reads no file: its readers may close theirs.
+      for (const reading of slot.reading.values()) {
+        reading.failed = err;
+        reading.wake?.();
+      }
       slot.sessions.clear();
       slot.unsealing.clear();
+      slot.reading.clear();
     });
     // An idle worker must not keep the process alive after the server closes (unref after the
     // listeners: adding one refs the worker again); busy() refs it while it has work.
@@ -191,11 +288,11 @@ class BodyWorkers {
 
 /** A worker with work to do keeps the process alive; an idle one doesn't (see slot()). */
 function busy(slot: Slot): void {
-  if (slot.sessions.size + slot.unsealing.size === 1) slot.worker.ref();
+  if (slot.sessions.size + slot.unsealing.size + slot.reading.size === 1) slot.worker.ref();
 }
 
 function idle(slot: Slot): void {
-  if (slot.sessions.size + slot.unsealing.size === 0) slot.worker.unref();
+  if (slot.sessions.size + slot.unsealing.size + slot.reading.size === 0) slot.worker.unref();
 }
 
 let shared: BodyWorkers | undefined;

@@ -18,6 +18,7 @@ import { createEncryptStream, decryptRange, decryptWhole, encryptWhole, ObjectSt
 import { AwsError } from '../../errors.js';
 import { NoSuchBlobError, type BlobStore } from '../../store/blobs.js';
 import type { Logger } from '../../server/logger.js';
+import { releasingBody } from '../../server/releasing-body.js';
 import { bodyWorkers } from './body-workers.js';
 import { bodyDigests, OFFLOAD_MIN_BYTES, type DigestResult } from './digests.js';
 import { corruptBody, entityTooLarge } from './errors.js';
@@ -214,7 +215,9 @@ export class BodyStore {
         await chunks.return?.(undefined);
       }
     }
-    return Readable.from(rest(), { objectMode: false, highWaterMark: 256 << 10 });
+    const body = Readable.from(rest(), { objectMode: false, highWaterMark: 256 << 10 });
+    // Chunks read on a body worker go back to it once written out (server/releasing-body.ts).
+    return this.blobs.open ? releasingBody(body, (chunk) => bodyWorkers().release(chunk)) : body;
   }
 
   /** Deletes blobs no version references any more; failures are left for the next sweep. */
@@ -243,10 +246,20 @@ export class BodyStore {
       const to = empty ? -1 : Math.min(end, offset - 1) - partStart;
       // read() opened a body kept in the database: it is always a whole body of one part.
       if (isInline(part)) throw new Error('s3: an inline body is one whole part');
+      const large = to - from + 1 >= OFFLOAD_MIN_BYTES;
+      if (large && this.blobs.open) {
+        // A large range of a local file is read and opened on a body worker: this thread only writes it.
+        const file = await this.blobs.open(part.blobId);
+        try {
+          yield* bodyWorkers().readFile({ fd: file.fd, key, context: blobContext(part.seq), plaintextSize: part.size, start: from, end: to });
+        } finally {
+          await file.close();
+        }
+        continue;
+      }
       const read: StoredRangeReader = (s, e) => this.blobs.get(part.blobId, { start: s, end: e });
       // A large range is opened on a body worker, beside this thread's reading and writing.
-      const opener = to - from + 1 >= OFFLOAD_MIN_BYTES ? unsealOnWorker : undefined;
-      yield* decryptRange(read, key, part.size, from, to, blobContext(part.seq), opener);
+      yield* decryptRange(read, key, part.size, from, to, blobContext(part.seq), large ? unsealOnWorker : undefined);
     }
   }
 

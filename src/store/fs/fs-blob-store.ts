@@ -109,7 +109,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(id: string, range?: { start: number; end: number }): Promise<Readable> {
-    const fh = await this.openBlob(id);
+    const fh = await this.open(id);
     try {
       if (range !== undefined) {
         const { size } = await fh.stat();
@@ -198,7 +198,7 @@ export class FsBlobStore implements BlobStore {
     return join(this.shardDir(id), id);
   }
 
-  private async openBlob(id: string): Promise<FileHandle> {
+  async open(id: string): Promise<FileHandle> {
     try {
       return await open(this.blobPath(id), 'r');
     } catch (err) {
