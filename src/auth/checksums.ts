@@ -17,8 +17,9 @@ export interface Checksum {
 const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, CRC64NVME: 8, SHA1: 20, SHA256: 32 };
 
 /**
- * CRC32C and CRC64/NVME come from hash-wasm (WebAssembly; its CRC bundles only, hash-wasm-crcs.d.ts): here about 2,300 and 1,800 MB/s on one
- * core, against 130 and 680 MB/s for the JavaScript implementations the AWS SDKs ship, so a PUT
+ * CRC32C and CRC64/NVME come from hash-wasm (WebAssembly; its CRC bundles only, see
+ * hash-wasm-crcs.d.ts): here about 2,300 and 1,800 MB/s on one core, against 130 and 680 MB/s
+ * for the JavaScript implementations the AWS SDKs ship, so a PUT
  * with no checksum of its own (S3 then computes CRC64NVME) or with CRC32C is no longer bounded by
  * its checksum. One instance of each serves every body: a body keeps its own running state (a few
  * bytes, `save()`) and loads it for each update, which runs synchronously, so bodies streaming

@@ -7,7 +7,7 @@ describe('RecentCache', () => {
     let now = 0;
     let loads = 0;
     const changes = new ChangeCounter();
-    const cache = new RecentCache<number>(changes, 1000, max, () => now);
+    const cache = new RecentCache<number>(changes, 1000, () => now, max);
     const load = async () => ++loads;
     return { cache, changes, load, loads: () => loads, tick: (ms: number) => { now += ms; } };
   };

@@ -38,8 +38,8 @@ export class RecentCache<T> {
   constructor(
     private readonly changes: ChangeCounter,
     private readonly ttlMs = 1000,
-    private readonly max = 10_000,
     private readonly clock: () => number = () => performance.now(),
+    private readonly max = 10_000,
   ) {}
 
   /** The cached value of `id`, or `load()`'s (kept if it found something). A load that always finds something types its result so. */

@@ -216,8 +216,9 @@ class BodyWorkers {
   private slot(index: number): Slot {
     const existing = this.workers[index];
     if (existing) return existing;
-    // A small young generation: the worker's garbage is batch-sized buffers, and letting it grow
-    // to V8's default put ~20 MiB on the peak RSS of a streamed 5 GiB GET (bench `rss`).
+    // A small young generation: the worker's garbage is short-lived (deciphered segments, as
+    // strings on a file read), and letting it grow to V8's default put ~20 MiB on the peak RSS of
+    // a streamed 5 GiB GET (bench `rss`).
     const worker = new Worker(new URL('./body-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 1 } });
     const slot: Slot = { worker, sessions: new Map(), unsealing: new Map(), reading: new Map() };
     worker.on('message', (reply: BodyWorkerReply) => {

@@ -75,7 +75,7 @@ export class SseKms {
 
   constructor(private readonly deps: SseKmsDeps) {
     // Versioned by KMS's writes: a key disabled or a grant revoked ends every entry (bucket-keys.ts).
-    const cache = <T>() => new RecentCache<T>(deps.kms.store.changes, deps.bucketKeyTtlMs ?? BUCKET_KEY_TTL_MS, 10_000, () => deps.clock.now().getTime());
+    const cache = <T>() => new RecentCache<T>(deps.kms.store.changes, deps.bucketKeyTtlMs ?? BUCKET_KEY_TTL_MS, () => deps.clock.now().getTime());
     this.writeKeys = cache();
     this.readKeys = cache();
   }
