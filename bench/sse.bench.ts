@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -27,6 +28,10 @@ import { createChecksum } from '../src/auth/checksums.js';
  * header as SDK clients send a CRC32 by default; one more row shows a PUT without one, for which
  * the server computes its default CRC64NVME. The report also gives the one-core speed of MD5 (the
  * SSE-S3 ETag) and CRC64NVME: a PUT computes them on the request's thread, so they bound it too.
+ *
+ * The limits are each one piece of a PUT alone; a PUT does them all at once, on the same cores as
+ * the load generator. The report therefore also gives the PUT's CPU ceiling (PutCeiling): what
+ * the machine's cores could carry if they did nothing but the work a PUT cannot skip.
  */
 
 export interface SseBenchOptions {
@@ -57,6 +62,27 @@ export interface SseBenchLimits {
   lowestMBps: number;
 }
 
+/**
+ * The most MB/s this machine's cores could give a PUT if they did nothing but the work it cannot
+ * skip, all of it in perfect parallel: the CPU time each piece costs per MB, measured here, summed,
+ * and divided into the cores. No server reaches it (an HTTP server, its streams and hand-offs
+ * between threads cost CPU too), but none on this machine can pass it. The transfer counts both
+ * ends of a loopback PUT (the load generator's CPU and the trivial server's); the disk write counts
+ * the writing process's CPU only (the kernel's writeback threads are not counted), so the ceiling
+ * errs high.
+ */
+export interface PutCeiling {
+  cores: number;
+  /** CPU milliseconds per MB of each piece: the checksum is the client's CRC32, or the CRC64NVME the server computes when a PUT sends none. */
+  msPerMB: { transfer: number; diskWrite: number; aesGcm: number; crc32: number; crc64nvme: number; md5: number };
+}
+
+/** The ceiling in MB/s of a PUT that computes the MD5 or not (an SSE-S3 PUT, whose ETag is its MD5) with `checksum`. */
+export function ceilingMBps(c: PutCeiling, md5: boolean, checksum: 'CRC32' | 'CRC64NVME'): number {
+  const m = c.msPerMB;
+  return (c.cores * 1000) / (m.transfer + m.diskWrite + m.aesGcm + (checksum === 'CRC32' ? m.crc32 : m.crc64nvme) + (md5 ? m.md5 : 0));
+}
+
 export interface SseBenchRow {
   scenario: string;
   concurrency: number;
@@ -67,6 +93,8 @@ export interface SseBenchRow {
 
 export interface SseBenchReport {
   limits: SseBenchLimits;
+  /** Undefined where /proc is missing (the transfer's CPU is read from the trivial server's /proc entry). */
+  putCeiling?: PutCeiling;
   rows: SseBenchRow[];
   /** GenerateDataKey calls the trail shows for `puts` SSE-KMS PUTs (1,000 unless the options say otherwise). */
   kmsCalls: { puts: number; bucketKeysOff: number; bucketKeysOn: number };
@@ -89,30 +117,52 @@ async function medianOf3(measure: () => Promise<number>): Promise<number> {
 
 /** AES-256-GCM over `body` in 64 KiB segments, a fresh nonce each, on this one thread. */
 function aesGcmMBps(body: Buffer): number {
-  const key = randomBytes(32);
   const start = performance.now();
+  aesGcm(body);
+  return body.length / MB / ((performance.now() - start) / 1000);
+}
+
+function aesGcm(body: Buffer): void {
+  const key = randomBytes(32);
   for (let off = 0; off < body.length; off += SEGMENT) {
     const cipher = createCipheriv('aes-256-gcm', key, randomBytes(12));
     cipher.update(body.subarray(off, off + SEGMENT));
     cipher.final();
     cipher.getAuthTag();
   }
-  return body.length / MB / ((performance.now() - start) / 1000);
 }
 
 /** One digest a PUT computes, over `body` in 64 KiB updates, as the server computes it. */
+function digest(algorithm: 'MD5' | 'CRC32' | 'CRC64NVME', body: Buffer): void {
+  const hash = algorithm === 'MD5' ? createHash('md5') : createChecksum(algorithm);
+  for (let off = 0; off < body.length; off += SEGMENT) hash.update(body.subarray(off, off + SEGMENT));
+  hash.digest();
+}
+
 function digestMBps(algorithm: 'MD5' | 'CRC64NVME', body: Buffer): number {
   const start = performance.now();
-  if (algorithm === 'MD5') {
-    const md5 = createHash('md5');
-    for (let off = 0; off < body.length; off += SEGMENT) md5.update(body.subarray(off, off + SEGMENT));
-    md5.digest();
-  } else {
-    const crc = createChecksum('CRC64NVME');
-    for (let off = 0; off < body.length; off += SEGMENT) crc.update(body.subarray(off, off + SEGMENT));
-    crc.digest();
-  }
+  digest(algorithm, body);
   return body.length / MB / ((performance.now() - start) / 1000);
+}
+
+/** This process's CPU milliseconds per MB of `bytes` while `work` runs (the median of 3). */
+async function cpuMsPerMB(bytes: number, work: () => unknown): Promise<number> {
+  const out: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const before = process.cpuUsage();
+    await work();
+    const used = process.cpuUsage(before);
+    out.push((used.user + used.system) / 1000 / (bytes / MB));
+  }
+  return median(out);
+}
+
+/** CPU milliseconds a process has used, from /proc (utime + stime, in ticks of 10 ms). */
+async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function diskMBps(dir: string, body: Buffer): Promise<number> {
@@ -185,6 +235,33 @@ function transfer(agent: Agent, t: Transfer, size: number): Promise<number> {
   });
 }
 
+/** PutCeiling, from pieces measured on `body`; undefined where /proc is missing. */
+async function putCeiling(body: Buffer, diskDir: string, agent: Agent, stream: { child: ChildProcess; url: string }): Promise<PutCeiling | undefined> {
+  const pid = stream.child.pid!;
+  if (!(await processCpuMs(pid).then(() => true, () => false))) return undefined;
+  const put = () => transfer(agent, { method: 'PUT', url: `${stream.url}/sink`, headers: { 'content-length': String(body.length) }, body }, body.length);
+  // The trivial server's CPU is read in ticks of 10 ms: several transfers a measure keep that small.
+  const transfers = 8;
+  const transferCpu: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const serverBefore = await processCpuMs(pid);
+    const clientBefore = process.cpuUsage();
+    for (let t = 0; t < transfers; t++) await put();
+    const client = process.cpuUsage(clientBefore);
+    const serverMs = await processCpuMs(pid) - serverBefore;
+    transferCpu.push(((client.user + client.system) / 1000 + serverMs) / (body.length * transfers / MB));
+  }
+  const msPerMB = {
+    transfer: median(transferCpu),
+    diskWrite: await cpuMsPerMB(body.length, () => diskMBps(diskDir, body)),
+    aesGcm: await cpuMsPerMB(body.length, () => aesGcm(body)),
+    crc32: await cpuMsPerMB(body.length, () => digest('CRC32', body)),
+    crc64nvme: await cpuMsPerMB(body.length, () => digest('CRC64NVME', body)),
+    md5: await cpuMsPerMB(body.length, () => digest('MD5', body)),
+  };
+  return { cores: cpus().length, msPerMB };
+}
+
 /** The SSE modes measured, as request headers (SSE-C: on GET too). */
 function modes(kmsKeyArn: string): Array<{ name: string; bucket: string; put: Record<string, string>; get: Record<string, string> }> {
   const customer = randomBytes(32);
@@ -251,6 +328,7 @@ export async function sseScenarios(o: SseBenchOptions): Promise<SseBenchReport> 
       loopbackGetMBps: await medianOf3(() => transfer(agent, { method: 'GET', url: `${stream.url}/source`, headers: {} }, size)),
     };
     const lowestMBps = Math.min(limits.aesGcmMBps, limits.diskWriteFsyncMBps, limits.loopbackPutMBps, limits.loopbackGetMBps);
+    const ceiling = await putCeiling(body, o.diskDir, agent, stream);
 
     const keyArn = (await kms.send(new CreateKeyCommand({ Description: 'bench sse' }))).KeyMetadata!.Arn!;
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-sse' }));
@@ -309,6 +387,7 @@ export async function sseScenarios(o: SseBenchOptions): Promise<SseBenchReport> 
     }
     return {
       limits: { ...limits, lowestMBps },
+      putCeiling: ceiling,
       rows,
       kmsCalls: { puts, bucketKeysOff: kmsCalls['bench-bk-off']!, bucketKeysOn: kmsCalls['bench-bk-on']! },
     };
@@ -321,16 +400,37 @@ export async function sseScenarios(o: SseBenchOptions): Promise<SseBenchReport> 
   }
 }
 
+/** What the PutCeiling says, for the report. */
+function ceilingLines(c: PutCeiling | undefined): string[] {
+  if (!c) return [];
+  const ms = (n: number) => n.toFixed(2);
+  const m = c.msPerMB;
+  return [
+    `The CPU ceiling of a PUT on this machine: the work a PUT cannot skip costs, in CPU ms per MB, ${ms(m.transfer)} to move it over loopback (both ends), ` +
+      `${ms(m.diskWrite)} to write it to disk, ${ms(m.aesGcm)} for AES-256-GCM, ${ms(m.crc32)} for the client's CRC32 (${ms(m.crc64nvme)} for the CRC64NVME of a PUT that sends none), ` +
+      `and ${ms(m.md5)} more for an SSE-S3 PUT's MD5. Done in perfect parallel on ${c.cores} cores with nothing else, that is at most ` +
+      `${ceilingMBps(c, true, 'CRC32').toFixed(0)} MB/s for SSE-S3 and ${ceilingMBps(c, false, 'CRC32').toFixed(0)} MB/s without MD5 (SSE-KMS, SSE-C). The last column is each PUT's MB/s as a share of its ceiling.`,
+    '',
+  ];
+}
+
 /** The report's Markdown lines for these scenarios (bench/run.ts appends them). */
 export function sseReportLines(r: SseBenchReport): string[] {
   const f = (n: number) => n.toFixed(0);
+  const pct = (ratio: number) => `${(ratio * 100).toFixed(0)}%`;
+  const c = r.putCeiling;
+  const ofCeiling = (row: SseBenchRow) => {
+    if (!c || !row.scenario.startsWith('S3 PUT')) return '';
+    return pct(row.mbPerSecond / ceilingMBps(c, row.scenario.includes('SSE-S3'), row.scenario.includes('no client checksum') ? 'CRC64NVME' : 'CRC32'));
+  };
   return [
     '', '## S3 server-side encryption', '',
     `Limits measured in this run: AES-256-GCM (one core, 64 KiB segments) ${f(r.limits.aesGcmMBps)} MB/s; disk write + fsync ${f(r.limits.diskWriteFsyncMBps)} MB/s; ` +
       `loopback HTTP PUT ${f(r.limits.loopbackPutMBps)} MB/s, GET ${f(r.limits.loopbackGetMBps)} MB/s. Ratios are to the lowest, ${f(r.limits.lowestMBps)} MB/s (target >= 60%). ` +
       `What every PUT also computes on one core: MD5 (the SSE-S3 ETag) ${f(r.limits.md5MBps)} MB/s, CRC64NVME (the default checksum) ${f(r.limits.crc64nvmeMBps)} MB/s.`, '',
-    '| scenario | conc. | MB/s | ratio to lowest limit |', '| --- | --- | --- | --- |',
-    ...r.rows.map((row) => `| ${row.scenario} | ${row.concurrency} | ${f(row.mbPerSecond)} | ${(row.ratio * 100).toFixed(0)}% |`),
+    ...ceilingLines(r.putCeiling),
+    `| scenario | conc. | MB/s | ratio to lowest limit |${c ? ' ratio to the PUT\'s CPU ceiling |' : ''}`, `| --- | --- | --- | --- |${c ? ' --- |' : ''}`,
+    ...r.rows.map((row) => `| ${row.scenario} | ${row.concurrency} | ${f(row.mbPerSecond)} | ${pct(row.ratio)} |${c ? ` ${ofCeiling(row)} |` : ''}`),
     '',
     `KMS GenerateDataKey calls for ${r.kmsCalls.puts} SSE-KMS PUTs (16 at a time): ${r.kmsCalls.bucketKeysOff} without bucket keys, ${r.kmsCalls.bucketKeysOn} with.`,
   ];
