@@ -59,7 +59,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * Starts a Coffer server on a random port with a temp data dir and fresh root credentials. The
  * KMS request quotas (src/server/quotas.ts) are off: the bench measures capacity, and AWS's
  * default quotas (500/s for Sign) are below it. It runs with MALLOC_ARENA_MAX=2, as `npm start`
- * and the `coffer` command start it (README, "Memory").
+ * starts it (README, "Memory").
  */
 export async function startCoffer(env: Record<string, string> = {}): Promise<Endpoint & { dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'coffer-bench-'));

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node
+#!/usr/bin/env node
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { configFrom, DEFAULT_PORT } from '../server/config.js';
