@@ -115,12 +115,6 @@ async function medianOf3(measure: () => Promise<number>): Promise<number> {
   return median(out);
 }
 
-function aesGcmMBps(body: Buffer): number {
-  const start = performance.now();
-  aesGcm(body);
-  return body.length / MB / ((performance.now() - start) / 1000);
-}
-
 /** AES-256-GCM over `body` in 64 KiB segments, a fresh nonce each, on this one thread. */
 function aesGcm(body: Buffer): void {
   const key = randomBytes(32);
@@ -139,22 +133,28 @@ function digest(algorithm: 'MD5' | 'CRC32' | 'CRC64NVME', body: Buffer): void {
   hash.digest();
 }
 
-function digestMBps(algorithm: 'MD5' | 'CRC64NVME', body: Buffer): number {
-  const start = performance.now();
-  digest(algorithm, body);
-  return body.length / MB / ((performance.now() - start) / 1000);
+/** One piece of a PUT's work, measured: its speed (a limit) and its CPU cost (for PutCeiling). */
+interface Measure {
+  mbps: number;
+  /** This process's CPU (every thread) per MB. */
+  cpuMsPerMB: number;
 }
 
-/** This process's CPU milliseconds per MB of `bytes` while `work` runs (the median of 3). */
-async function cpuMsPerMB(bytes: number, work: () => unknown): Promise<number> {
-  const out: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const before = process.cpuUsage();
-    await work();
-    const used = process.cpuUsage(before);
-    out.push((used.user + used.system) / 1000 / (bytes / MB));
-  }
-  return median(out);
+/** `work` over `bytes`, measured. */
+async function measure(bytes: number, work: () => unknown): Promise<Measure> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { mbps: bytes / MB / seconds, cpuMsPerMB: (used.user + used.system) / 1000 / (bytes / MB) };
+}
+
+/** Three measures, each figure the median of its three. */
+async function measureOf3(run: () => Promise<Measure>): Promise<Measure> {
+  const runs: Measure[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await run());
+  return { mbps: median(runs.map((r) => r.mbps)), cpuMsPerMB: median(runs.map((r) => r.cpuMsPerMB)) };
 }
 
 /** CPU milliseconds a process has used, from /proc (utime + stime, in ticks of 10 ms). */
@@ -165,19 +165,20 @@ async function processCpuMs(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-async function diskMBps(dir: string, body: Buffer): Promise<number> {
+/** `body` written to a new file in `dir` and fsynced, measured; the file is removed after. */
+async function diskWrite(dir: string, body: Buffer): Promise<Measure> {
   const file = join(dir, `.sse-bench-${randomBytes(6).toString('hex')}`);
-  const start = performance.now();
-  const fh = await open(file, 'w', 0o600);
-  try {
-    for (let off = 0; off < body.length; off += 1024 * 1024) await fh.write(body, off, Math.min(1024 * 1024, body.length - off));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  const mbps = body.length / MB / ((performance.now() - start) / 1000);
+  const written = await measure(body.length, async () => {
+    const fh = await open(file, 'w', 0o600);
+    try {
+      for (let off = 0; off < body.length; off += 1024 * 1024) await fh.write(body, off, Math.min(1024 * 1024, body.length - off));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  });
   await rm(file, { force: true });
-  return mbps;
+  return written;
 }
 
 /** A Node server in its own process that drains PUT bodies and answers GETs with `size` bytes. */
@@ -235,11 +236,15 @@ function transfer(agent: Agent, t: Transfer, size: number): Promise<number> {
   });
 }
 
-/** PutCeiling, from pieces measured on `body`; undefined where /proc is missing. */
-async function putCeiling(body: Buffer, diskDir: string, agent: Agent, stream: { child: ChildProcess; url: string }): Promise<PutCeiling | undefined> {
-  const pid = stream.child.pid!;
+/**
+ * PutCeiling, from the pieces the limits measured and the two only the ceiling needs: the
+ * transfer's CPU at both ends (`put`: a PUT to the trivial server, whose process is `pid`) and the
+ * client's CRC32. Undefined where /proc is missing.
+ */
+async function putCeiling(
+  body: Buffer, pid: number, put: () => Promise<unknown>, measured: Pick<PutCeiling['msPerMB'], 'diskWrite' | 'aesGcm' | 'crc64nvme' | 'md5'>,
+): Promise<PutCeiling | undefined> {
   if (!(await processCpuMs(pid).then(() => true, () => false))) return undefined;
-  const put = () => transfer(agent, { method: 'PUT', url: `${stream.url}/sink`, headers: { 'content-length': String(body.length) }, body }, body.length);
   // The trivial server's CPU is read in ticks of 10 ms: several transfers a measure keep that small.
   const transfers = 8;
   const transferCpu: number[] = [];
@@ -251,15 +256,8 @@ async function putCeiling(body: Buffer, diskDir: string, agent: Agent, stream: {
     const serverMs = await processCpuMs(pid) - serverBefore;
     transferCpu.push(((client.user + client.system) / 1000 + serverMs) / (body.length * transfers / MB));
   }
-  const msPerMB = {
-    transfer: median(transferCpu),
-    diskWrite: await cpuMsPerMB(body.length, () => diskMBps(diskDir, body)),
-    aesGcm: await cpuMsPerMB(body.length, () => aesGcm(body)),
-    crc32: await cpuMsPerMB(body.length, () => digest('CRC32', body)),
-    crc64nvme: await cpuMsPerMB(body.length, () => digest('CRC64NVME', body)),
-    md5: await cpuMsPerMB(body.length, () => digest('MD5', body)),
-  };
-  return { cores: cpus().length, msPerMB };
+  const crc32 = await measureOf3(() => measure(body.length, () => digest('CRC32', body)));
+  return { cores: cpus().length, msPerMB: { ...measured, transfer: median(transferCpu), crc32: crc32.cpuMsPerMB } };
 }
 
 /** The SSE modes measured, as request headers (SSE-C: on GET too). */
@@ -319,22 +317,30 @@ export async function sseScenarios(o: SseBenchOptions): Promise<SseBenchReport> 
   const body = randomBytes(size);
   const stream = await startStreamServer(size);
   try {
+    const sinkPut = () => transfer(agent, { method: 'PUT', url: `${stream.url}/sink`, headers: { 'content-length': String(size) }, body }, size);
+    const sourceGet = () => transfer(agent, { method: 'GET', url: `${stream.url}/source`, headers: {} }, size);
     // The trivial server warms up as Coffer does (see WARM_UP_ROUNDS below): measured cold, its GETs
     // ran at 1.1-1.5 GB/s and, a few transfers later, at 2-4 GB/s, and a cold limit flatters every ratio.
     for (let round = 0; round < WARM_UP_ROUNDS; round++) {
-      await transfer(agent, { method: 'PUT', url: `${stream.url}/sink`, headers: { 'content-length': String(size) }, body }, size);
-      await transfer(agent, { method: 'GET', url: `${stream.url}/source`, headers: {} }, size);
+      await sinkPut();
+      await sourceGet();
     }
+    const aes = await measureOf3(() => measure(size, () => aesGcm(body)));
+    const md5 = await measureOf3(() => measure(size, () => digest('MD5', body)));
+    const crc64nvme = await measureOf3(() => measure(size, () => digest('CRC64NVME', body)));
+    const disk = await measureOf3(() => diskWrite(o.diskDir, body));
     const limits = {
-      aesGcmMBps: median([aesGcmMBps(body), aesGcmMBps(body), aesGcmMBps(body)]),
-      md5MBps: median([digestMBps('MD5', body), digestMBps('MD5', body), digestMBps('MD5', body)]),
-      crc64nvmeMBps: median([digestMBps('CRC64NVME', body), digestMBps('CRC64NVME', body), digestMBps('CRC64NVME', body)]),
-      diskWriteFsyncMBps: await medianOf3(() => diskMBps(o.diskDir, body)),
-      loopbackPutMBps: await medianOf3(() => transfer(agent, { method: 'PUT', url: `${stream.url}/sink`, headers: { 'content-length': String(size) }, body }, size)),
-      loopbackGetMBps: await medianOf3(() => transfer(agent, { method: 'GET', url: `${stream.url}/source`, headers: {} }, size)),
+      aesGcmMBps: aes.mbps,
+      md5MBps: md5.mbps,
+      crc64nvmeMBps: crc64nvme.mbps,
+      diskWriteFsyncMBps: disk.mbps,
+      loopbackPutMBps: await medianOf3(sinkPut),
+      loopbackGetMBps: await medianOf3(sourceGet),
     };
     const lowestMBps = Math.min(limits.aesGcmMBps, limits.diskWriteFsyncMBps, limits.loopbackPutMBps, limits.loopbackGetMBps);
-    const ceiling = await putCeiling(body, o.diskDir, agent, stream);
+    const ceiling = await putCeiling(body, stream.child.pid!, sinkPut, {
+      diskWrite: disk.cpuMsPerMB, aesGcm: aes.cpuMsPerMB, crc64nvme: crc64nvme.cpuMsPerMB, md5: md5.cpuMsPerMB,
+    });
 
     const keyArn = (await kms.send(new CreateKeyCommand({ Description: 'bench sse' }))).KeyMetadata!.Arn!;
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-sse' }));
