@@ -176,9 +176,11 @@ class BodyWorkers {
       type: 'read', id, fd: file.fd, key: new Uint8Array(file.key), context: new Uint8Array(file.context),
       plaintextSize: file.plaintextSize, start: file.start, end: file.end,
     } satisfies BodyWorkerRequest);
+    // Until the worker's next message about this read.
+    const news = () => new Promise<void>((resolve) => { reading.wake = resolve; });
     try {
       for (;;) {
-        while (reading.batches.length === 0 && !reading.failed && !reading.done) await new Promise<void>((resolve) => { reading.wake = resolve; });
+        while (reading.batches.length === 0 && !reading.failed && !reading.done) await news();
         const batch = reading.batches.shift();
         if (!batch) {
           if (reading.failed) throw reading.failed;
@@ -193,7 +195,7 @@ class BodyWorkers {
     } finally {
       if (!reading.done && !reading.failed) {
         slot.worker.postMessage({ type: 'read-stop', id } satisfies BodyWorkerRequest);
-        while (!reading.done && !reading.failed) await new Promise<void>((resolve) => { reading.wake = resolve; });
+        while (!reading.done && !reading.failed) await news();
       }
       slot.reading.delete(id);
       idle(slot);
