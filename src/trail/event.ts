@@ -3,9 +3,9 @@
  * identity per principal type, redacted parameters, read-only flag, resources and category.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html
  *
- * Building happens in two steps. {@link draftEvent} runs synchronously when the call finishes,
- * so the decoded input and output (which may hold plaintexts) are reduced to their loggable parts
- * at once and never queued. {@link finishEvent} adds who called and which account receives the
+ * Building happens in two steps. {@link draftEvent} runs in the event-loop turn the call finished
+ * in (writer.ts), so the decoded input and output (which may hold plaintexts) are reduced to their
+ * loggable parts at once and never queued. {@link finishEvent} adds who called and which account receives the
  * event, which for failed signatures and anonymous S3 calls needs a lookup done off the request
  * path.
  */

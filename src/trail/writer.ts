@@ -1,8 +1,13 @@
 /**
- * The gateway's CallRecorder: turns every finished call into an event at once (so no decoded
- * input or output outlives the request) and appends the queue to the store in batches, off the
- * request path: every `flushMs`, or as soon as `maxBatch` events wait. `stop()` writes whatever is
- * queued, so a clean shutdown loses no event of an answered request.
+ * The gateway's CallRecorder: turns the calls finished in one turn of the event loop into events
+ * at the end of that turn (so no decoded input or output outlives it) and appends the queue to the
+ * store in batches, off the request path: every `flushMs`, or as soon as `maxBatch` events wait.
+ * `stop()` writes whatever is queued, so a clean shutdown loses no event of an answered request.
+ *
+ * Why at the end of the turn rather than inside record(): under load a turn answers tens of calls,
+ * and built together, while the event code and the models' shapes are hot in the CPU's caches, they
+ * cost a fraction of what each costs built alone between two requests' work (KMS Encrypt at
+ * concurrency 32: about 10 µs less of the server thread a call; bench/README.md, trail).
  *
  * The appending itself (hash chain, SQL, commit) runs on the append worker's thread
  * (append-thread.ts): this thread's share of an event is building and encoding it (batch.ts), and
@@ -50,6 +55,8 @@ interface Unsent {
 export class TrailWriter implements CallRecorder {
   /** Finished events, encoded at once (batch.ts explains why). */
   private encoder = new BatchEncoder();
+  /** Calls recorded in this turn of the event loop, not yet built into events. */
+  private calls: CallRecord[] = [];
   private deferred: Deferred[] = [];
   /** Oldest first; a batch leaves once the worker acknowledged it. */
   private unsent: Unsent[] = [];
@@ -75,11 +82,22 @@ export class TrailWriter implements CallRecorder {
 
   /** Never throws: a failure to record is logged, and the request it describes is unaffected. */
   record(call: CallRecord): void {
+    if (this.stopped) {
+      this.log.error({ requestId: call.requestId }, 'trail: call recorded after shutdown; event lost');
+      return;
+    }
+    if (this.calls.push(call) === 1) setImmediate(() => this.buildRecorded());
+  }
+
+  /** Builds the events of the calls recorded so far. */
+  private buildRecorded(): void {
+    const calls = this.calls;
+    this.calls = [];
+    for (const call of calls) this.build(call);
+  }
+
+  private build(call: CallRecord): void {
     try {
-      if (this.stopped) {
-        this.log.error({ requestId: call.requestId }, 'trail: call recorded after shutdown; event lost');
-        return;
-      }
       const draft = draftEvent(call);
       if (!draft) return;
       if (call.principal) this.encoder.add(finishEvent(draft, call.principal, call.principal.accountId));
@@ -122,6 +140,7 @@ export class TrailWriter implements CallRecorder {
    * following at once in batches of a few (each a message to the worker and a transaction).
    */
   private async drain(): Promise<void> {
+    this.buildRecorded();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     try {
