@@ -8,6 +8,7 @@ import type { Sealer } from '../crypto/root-key.js';
 import type { Database, Db } from '../store/database.js';
 import { durable } from '../store/group-commit.js';
 import { lockInTransaction } from '../store/postgres/locks.js';
+import { isPostgres } from '../store/postgres/postgres.js';
 import { chainHash, EVENTS_CHECKPOINT, GENESIS_HASH, sealHead } from './chain.js';
 import { decodeBatch, RESOURCES_AT, type DecodedEvent } from './batch.js';
 import { resourceName, resourceType } from './classify.js';
@@ -67,7 +68,13 @@ export class TrailStore {
       let text = this.inserts.get(key);
       if (!text) {
         const placeholder = Object.fromEntries(columns.map((c) => [c, null]));
-        text = tx.insertInto(table).values(Array.from({ length: count }, () => placeholder) as never).compile().sql;
+        // OR FAIL on SQLite: a failing row then fails its statement without undoing the rows
+        // before it, which changes nothing here (a failed append rolls its whole transaction
+        // back), and spares SQLite the statement journal it keeps for a multi-row INSERT that
+        // may abort (spilled to a temporary file past 64 KiB, several times less than a chunk of
+        // events): about a tenth less of the append worker's CPU an event.
+        text = tx.insertInto(table).values(Array.from({ length: count }, () => placeholder) as never)
+          .$if(!isPostgres(tx), (q) => q.orFail()).compile().sql;
         this.inserts.set(key, text);
       }
       await tx.executeQuery(CompiledQuery.raw(text, chunk));
