@@ -31,6 +31,12 @@ import { soakReportLines, soakScenario } from './soak.bench.js';
  * SECTIONS; `soak` runs only when named, as it takes BENCH_SOAK_SECONDS, default 600).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+/**
+ * The trail's cost is the ratio of two servers' figures at full load on both cores: with runs of
+ * 1 s it moved by up to 8 points between bench runs (79-99%, eleven runs), with runs of 3 s by 3
+ * (84-90%, four). Three times SECONDS there costs about 25 s.
+ */
+const PAIR_SECONDS = 3 * SECONDS;
 const SECTIONS = ['sts', 'kms', 'trail', 'authz', 's3', 'sse', 'multipart', 'list', 'rss', 'envelope', 'cluster', 'soak'] as const;
 const DEFAULT = SECTIONS.filter((s) => s !== 'soak');
 const ONLY = new Set(process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : DEFAULT);
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
       // KMS Encrypt against this Coffer and one with the trail off, runs interleaved: the ratio is what recording every call costs.
       const untrailed = await startCoffer({ COFFER_TRAIL_RECORDING: 'off' });
       try {
-        for (const r of await kmsEncryptPair(coffer, { ...untrailed, name: 'trail off (COFFER_TRAIL_RECORDING=off)' }, SECONDS)) {
+        for (const r of await kmsEncryptPair(coffer, { ...untrailed, name: 'trail off (COFFER_TRAIL_RECORDING=off)' }, PAIR_SECONDS)) {
           rows.push({ ...r, scenario: `${r.scenario}, trail on` });
           if (r.concurrency === 32) bars.push({ label: 'KMS Encrypt c=32, trail on vs trail off', ratio: r.references[0]!.ratio });
         }
@@ -214,7 +220,7 @@ async function main(): Promise<void> {
   const peersLine = [moto, s3rver].filter((p): p is Endpoint | MissingPeer => !!p).map((p) => (isMissing(p) ? `${p.name}: skipped (${p.reason})` : `${p.name} at ${p.url}`));
   const lines = [
     `# Coffer bench ${date}`, '',
-    `Node ${process.version}, ${cpus().length} cores. Each load figure is the median of 3 runs of ${SECONDS} s; every ratio compares Coffer with a reference measured in the same run ` +
+    `Node ${process.version}, ${cpus().length} cores. Each load figure is the median of 3 runs of ${SECONDS} s (the trail on/off pair: ${PAIR_SECONDS} s); every ratio compares Coffer with a reference measured in the same run ` +
       '(bench/README.md explains each). The load generator runs in this process: its CPU (share of one core) is in every row. ' +
       'Other processes on the machine (other engineers\' builds and tests) share the cores, so absolute figures are noisy; the ratios less so.', '',
     `Peers: ${peersLine.length ? peersLine.join('; ') : 'none needed by the sections run'}.`, '',
