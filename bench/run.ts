@@ -33,8 +33,8 @@ import { soakReportLines, soakScenario } from './soak.bench.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
 /**
  * The trail's cost is the ratio of two servers' figures at full load on both cores: with runs of
- * 1 s it moved by up to 8 points between bench runs (79-99%, eleven runs), with runs of 3 s by 3
- * (84-90%, four). Three times SECONDS there costs about 25 s.
+ * 1 s it read 79-99% over eleven runs of the trail section, with runs of 3 s 84-91% over five.
+ * Three times SECONDS there costs about 25 s.
  */
 const PAIR_SECONDS = 3 * SECONDS;
 const SECTIONS = ['sts', 'kms', 'trail', 'authz', 's3', 'sse', 'multipart', 'list', 'rss', 'envelope', 'cluster', 'soak'] as const;

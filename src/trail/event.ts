@@ -5,9 +5,9 @@
  *
  * Building happens in two steps. {@link draftEvent} runs in the event-loop turn the call finished
  * in (writer.ts), so the decoded input and output (which may hold plaintexts) are reduced to their
- * loggable parts at once and never queued. {@link finishEvent} adds who called and which account receives the
- * event, which for failed signatures and anonymous S3 calls needs a lookup done off the request
- * path.
+ * loggable parts at once and never queued. {@link finishEvent} adds who called and which account
+ * receives the event, which for failed signatures and anonymous S3 calls needs a lookup done off
+ * the request path.
  */
 import { v7 as uuidV7 } from 'uuid';
 import type { ServiceName } from '../model/registry.js';
