@@ -81,6 +81,12 @@ export function sendForText(agent: Agent, prepared: PreparedRequest): Promise<st
   });
 }
 
+/** The middle of `values` (the upper one of an even count); 0 when there are none. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 /** The median of three runs by ops/s, as every figure in the report is. */
 export async function medianOf3(run: () => Promise<LoadResult>): Promise<LoadResult> {
   const results = [await run(), await run(), await run()];

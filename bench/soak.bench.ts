@@ -16,6 +16,7 @@ import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { median } from './load.js';
 
 export interface SoakOptions {
   /** Base URL of a running Coffer and its root's credentials. */
@@ -59,11 +60,6 @@ async function sample(pid: number): Promise<{ rssMiB: number; fds: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
   return { rssMiB: rssKiB / 1024, fds: (await readdir(`/proc/${pid}/fd`)).length };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /** Runs the soak and judges flatness; the caller starts Coffer (and passes its pid) and writes the report. */

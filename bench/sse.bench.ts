@@ -12,6 +12,7 @@ import { CreateBucketCommand, PutBucketEncryptionCommand, S3Client } from '@aws-
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createChecksum } from '../src/auth/checksums.js';
+import { median } from './load.js';
 
 /**
  * S3 server-side encryption throughput: 64 MiB PUTs and GETs under SSE-S3, SSE-KMS without and with
@@ -104,10 +105,6 @@ const MB = 1e6;
 const SEGMENT = 64 * 1024;
 /** Unmeasured PUT + GET rounds before the first scenario. */
 const WARM_UP_ROUNDS = 4;
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-}
 
 async function medianOf3(measure: () => Promise<number>): Promise<number> {
   const out: number[] = [];
