@@ -24,6 +24,13 @@ export interface BlobStore {
    * while open, even if the blob is deleted meanwhile. The caller closes it. NoSuchBlobError if absent.
    */
   open?(id: string): Promise<FileHandle>;
+  /**
+   * Only where blobs are local files: a new blob's temp file, open for writing, so that another
+   * thread can write it by its descriptor (a body worker sealing a large PUT). Nothing is visible
+   * until `commit` resolves to the new blob's id, having made it durable as `put` does; `abort`
+   * removes it. Call one of them, once, when nothing writes the file any more.
+   */
+  create?(): Promise<NewBlobFile>;
   /** Size in bytes; NoSuchBlobError if absent. */
   size(id: string): Promise<number>;
   /** Idempotent: deleting an absent blob resolves. */
@@ -35,6 +42,13 @@ export interface BlobStore {
    * listed): the orphan sweep compares them with the ids the metadata references.
    */
   list(): AsyncIterable<{ id: string; writtenAt: Date }>;
+}
+
+/** A blob being written through its file (BlobStore.create). */
+export interface NewBlobFile {
+  handle: FileHandle;
+  commit(): Promise<string>;
+  abort(): Promise<void>;
 }
 
 /** The blob does not exist (never written, deleted, or not an id this store could have made). */

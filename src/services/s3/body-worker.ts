@@ -4,13 +4,16 @@
  * bound what is in flight; it opens batches of a stored body's sealed segments for a GET
  * (crypto/object-stream.ts), answering with their plaintext only once every tag verified; and it
  * reads a GET's segments from a local blob's file itself and opens them, a few batches ahead of
- * the request's thread, which then only writes them to the socket.
+ * the request's thread, which then only writes them to the socket. For a large PUT to a local blob
+ * it does the reverse: seals the plaintext it is sent and writes it to the new blob's file, so the
+ * request's thread only reads the socket.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { read } from 'node:fs';
+import { fdatasync, read, writeSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { createChecksum, type Checksum, type ChecksumAlgorithm } from '../../auth/checksums.js';
-import { OPEN_BATCH_PLAINTEXT, ObjectStreamError, openSegments, openStoredBatches, type OpenedBatch } from '../../crypto/object-stream.js';
+import { OPEN_BATCH_PLAINTEXT, ObjectStreamError, openSegments, openStoredBatches, SegmentSealer, sealedBound, type OpenedBatch } from '../../crypto/object-stream.js';
+import { EARLY_FLUSH_BYTES } from '../../store/fs/fs-blob-store.js';
 
 export type BodyWorkerRequest =
   | { type: 'open'; id: number; md5: boolean; algorithm: ChecksumAlgorithm }
@@ -29,7 +32,15 @@ export type BodyWorkerRequest =
   /** The sender wants no more: answered with `read-stopped` once no read of the file is under way. */
   | { type: 'read-stop'; id: number }
   /** Batch buffers of earlier reads, written out by the sender: memory for the next batches. */
-  | { type: 'recycle'; buffers: ArrayBuffer[] };
+  | { type: 'recycle'; buffers: ArrayBuffer[] }
+  /** Seal what follows into the open file `fd` (a new blob's, which the sender commits or aborts). */
+  | { type: 'seal-open'; id: number; fd: number; key: Uint8Array; context: Uint8Array }
+  /** Plaintext to seal: the first `length` bytes of `bytes`, which moves here and is handed back. */
+  | { type: 'seal-data'; id: number; bytes: ArrayBuffer; length: number }
+  /** The body ended: seal and write the final segment. */
+  | { type: 'seal-close'; id: number }
+  /** The body failed: write no more (answered with `seal-stopped`). */
+  | { type: 'seal-stop'; id: number };
 
 export type BodyWorkerReply =
   /** `bytes` is the batch's memory, handed back for the sender to reuse. */
@@ -48,9 +59,85 @@ export type BodyWorkerReply =
   | { type: 'read-batch'; id: number; offset: number; plaintext: ArrayBuffer; length: number; last: boolean }
   /** The read failed and is over; `corrupt` as for unseal-failed. */
   | { type: 'read-failed'; id: number; message: string; corrupt: boolean }
-  | { type: 'read-stopped'; id: number };
+  | { type: 'read-stopped'; id: number }
+  /** A `seal-data` batch was sealed and written (or dropped, its body having failed): its memory, handed back. */
+  | { type: 'sealed'; id: number; length: number; bytes: ArrayBuffer }
+  /** Every byte sealed and written (not yet synced: the blob's commit syncs); `size` is the stored size. */
+  | { type: 'seal-done'; id: number; size: number }
+  /** Sealing or writing failed: nothing more is written to the file. Sent once, instead of `seal-done`. */
+  | { type: 'seal-failed'; id: number; message: string }
+  | { type: 'seal-stopped'; id: number };
 
 const sessions = new Map<number, { md5?: Hash; checksum: Checksum }>();
+
+/** A large PUT's body being sealed into its file. */
+interface Sealing {
+  fd: number;
+  sealer: SegmentSealer;
+  written: number;
+  unflushed: number;
+  /** A flush of the file's dirty pages under way (on the thread pool): the file stays open until it ends. */
+  flushing?: Promise<void>;
+  flushError?: Error;
+  /** Failed: nothing more is written, and the sender is told once no flush is under way. */
+  failed?: boolean;
+}
+const sealings = new Map<number, Sealing>();
+
+/** Where this thread seals a batch before writing it: one buffer for every session (each batch is sealed and written at once). */
+let sealedOut = Buffer.alloc(0);
+
+/** Seals with `seal` into sealedOut, grown to hold `bound` bytes, and writes what it gave to the file. */
+function sealAndWrite(fd: number, bound: number, seal: (out: Buffer) => number): number {
+  if (sealedOut.length < bound) sealedOut = Buffer.allocUnsafeSlow(bound);
+  const length = seal(sealedOut);
+  // A write may take less than asked: the rest follows.
+  for (let at = 0; at < length;) at += writeSync(fd, sealedOut, at, length - at);
+  return length;
+}
+
+/**
+ * Seals and writes what `step` gives; on a failure the session ends and the sender hears of it
+ * once. As the blob store does, the file's dirty pages are flushed every EARLY_FLUSH_BYTES while
+ * the body still streams (on the thread pool, so sealing goes on meanwhile), leaving the commit's
+ * sync only the tail. A failed flush fails the body (a failed fsync may leave pages marked clean:
+ * never retry it).
+ */
+function sealStep(id: number, sealing: Sealing, plaintext: Buffer | undefined): boolean {
+  if (sealing.failed) return false;
+  try {
+    if (sealing.flushError) throw sealing.flushError;
+    const { sealer } = sealing;
+    const written = sealAndWrite(sealing.fd, sealedBound(plaintext?.length ?? 0), (out) => (plaintext ? sealer.pushInto(plaintext, out) : sealer.endInto(out)));
+    // The sealer holds back a segment's plaintext: copied, as the batch it came in goes back.
+    if (plaintext) sealer.copyHeldBack();
+    sealing.written += written;
+    sealing.unflushed += written;
+    if (sealing.unflushed >= EARLY_FLUSH_BYTES && !sealing.flushing) {
+      sealing.unflushed = 0;
+      sealing.flushing = new Promise<void>((resolve) => fdatasync(sealing.fd, (err) => {
+        if (err) sealing.flushError ??= err;
+        sealing.flushing = undefined;
+        resolve();
+      }));
+    }
+    return true;
+  } catch (err) {
+    void fail(id, sealing, err as Error);
+    return false;
+  }
+}
+
+/**
+ * Ends a session that failed and tells the sender, once no flush of its file is under way (it is
+ * kept till then, so that a `seal-stop` meanwhile waits for the flush too).
+ */
+async function fail(id: number, sealing: Sealing, err: Error): Promise<void> {
+  sealing.failed = true;
+  await sealing.flushing;
+  if (sealings.get(id) === sealing) sealings.delete(id);
+  parentPort!.postMessage({ type: 'seal-failed', id, message: err.message } satisfies BodyWorkerReply);
+}
 
 /**
  * A `read` under way: its batches, those opened and not yet sent, and how many the sender asked
@@ -205,6 +292,36 @@ parentPort?.on('message', (message: BodyWorkerRequest) => {
     case 'recycle':
       for (const buffer of message.buffers) if (spare.length < SPARE_BATCHES && buffer.byteLength === OPEN_BATCH_PLAINTEXT) spare.push(buffer);
       return;
+    case 'seal-open': {
+      const bytes = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      sealings.set(message.id, { fd: message.fd, sealer: new SegmentSealer(bytes(message.key), bytes(message.context)), written: 0, unflushed: 0 });
+      return;
+    }
+    case 'seal-data': {
+      const sealing = sealings.get(message.id);
+      if (sealing) sealStep(message.id, sealing, Buffer.from(message.bytes, 0, message.length));
+      parentPort!.postMessage({ type: 'sealed', id: message.id, length: message.length, bytes: message.bytes } satisfies BodyWorkerReply, [message.bytes]);
+      return;
+    }
+    case 'seal-close': {
+      const sealing = sealings.get(message.id);
+      // A session that failed says so itself (fail()).
+      if (!sealing || !sealStep(message.id, sealing, undefined)) return;
+      void (async () => {
+        await sealing.flushing;
+        if (sealing.flushError) return fail(message.id, sealing, sealing.flushError);
+        sealings.delete(message.id);
+        reply({ type: 'seal-done', id: message.id, size: sealing.written });
+      })();
+      return;
+    }
+    case 'seal-stop': {
+      const sealing = sealings.get(message.id);
+      sealings.delete(message.id);
+      // The sender closes the file once stopped: not while a flush of it is under way.
+      void Promise.resolve(sealing?.flushing).then(() => reply({ type: 'seal-stopped', id: message.id }));
+      return;
+    }
     case 'read-stop': {
       const reading = readings.get(message.id);
       if (!reading) return reply({ type: 'read-stopped', id: message.id });

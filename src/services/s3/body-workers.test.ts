@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { createEncryptStream, HEADER_BYTES, ObjectStreamError, SEGMENT_SIZE, TAG_BYTES } from '../../crypto/object-stream.js';
+import { crc32 } from 'node:zlib';
+import { createDecryptStream, createEncryptStream, encryptedSize, HEADER_BYTES, ObjectStreamError, SEGMENT_SIZE, TAG_BYTES } from '../../crypto/object-stream.js';
 import { bodyWorkers } from './body-workers.js';
 
 const SEALED = SEGMENT_SIZE + TAG_BYTES;
@@ -136,6 +137,84 @@ describe('body workers: reading a stored body from its file', () => {
         break;
       }
       assert.deepEqual(await collect(bodyWorkers().readFile({ fd, key, context, plaintextSize: size, start: 0, end: size - 1 })), plaintext);
+    });
+  });
+});
+
+describe('body workers: writing a large body into a file', () => {
+  const key = randomBytes(32);
+  const context = Buffer.from([0, 0, 0, 1]);
+
+  async function inTempFile(use: (path: string, fd: number) => Promise<void>): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'coffer-body-write-'));
+    try {
+      const file = await open(join(dir, 'blob'), 'wx');
+      try {
+        await use(join(dir, 'blob'), file.fd);
+      } finally {
+        await file.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Feeds `plaintext` in uneven chunks, as a socket would, waiting when told to. */
+  async function feed(write: { update(chunk: Buffer): Promise<void> | undefined }, plaintext: Buffer): Promise<void> {
+    for (let at = 0, n = 1; at < plaintext.length; at += n, n = (n * 7919 + 13) % 300_000 + 1) await write.update(plaintext.subarray(at, at + n));
+  }
+
+  it('seals the body into the file exactly as the encrypt stream would, with its digests, several at once', async () => {
+    const sizes = [5 << 20, (3 << 20) + 77, 40 * SEGMENT_SIZE];
+    await Promise.all(sizes.map((size) => inTempFile(async (path, fd) => {
+      const plaintext = randomBytes(size);
+      const write = bodyWorkers().writeFile({ md5: true, algorithm: 'CRC32' }, { fd, key, context });
+      await feed(write, plaintext);
+      const result = await write.result();
+      assert.deepEqual(result.md5, createHash('md5').update(plaintext).digest());
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(plaintext) >>> 0);
+      assert.equal(result.checksum, crc.toString('base64'));
+      const stored = await readFile(path);
+      assert.equal(stored.length, encryptedSize(size));
+      const opened: Buffer[] = [];
+      for await (const chunk of Readable.from([stored]).pipe(createDecryptStream(key, context))) opened.push(chunk as Buffer);
+      assert.deepEqual(Buffer.concat(opened), plaintext, `${size} bytes`);
+    })));
+  });
+
+  it('a discarded body resolves only once nothing writes the file any more, and the workers stay usable', async () => {
+    await inTempFile(async (path, fd) => {
+      const write = bodyWorkers().writeFile({ md5: false, algorithm: 'CRC32' }, { fd, key, context });
+      await feed(write, randomBytes(6 << 20));
+      await write.discard();
+      const size = (await stat(path)).size;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal((await stat(path)).size, size, 'no write after discard resolved');
+      assert.ok(size < encryptedSize(6 << 20), 'the final segment never written');
+    });
+    await inTempFile(async (path, fd) => {
+      const plaintext = randomBytes(2 << 20);
+      const write = bodyWorkers().writeFile({ md5: false, algorithm: 'SHA256' }, { fd, key, context });
+      await feed(write, plaintext);
+      assert.equal((await write.result()).checksum, createHash('sha256').update(plaintext).digest('base64'));
+      assert.equal((await stat(path)).size, encryptedSize(2 << 20));
+    });
+  });
+
+  it('a file the worker cannot write fails the body', async () => {
+    await inTempFile(async (path) => {
+      const readOnly = await open(path, 'r');
+      try {
+        const write = bodyWorkers().writeFile({ md5: true, algorithm: 'CRC32' }, { fd: readOnly.fd, key, context });
+        await assert.rejects((async () => {
+          await feed(write, randomBytes(9 << 20));
+          await write.result();
+        })(), /body worker: EBADF/);
+        await write.discard();
+      } finally {
+        await readOnly.close();
+      }
     });
   });
 });

@@ -23,12 +23,24 @@ const MAX_IN_FLIGHT = 4 << 20;
 /** Batches kept for reuse: the worker hands each back, so a body allocates none once the pool is warm. */
 const SPARE_BATCHES = 6;
 
-interface Session {
+/** A body streaming to a worker in batches: bytes sent and not yet worked, and how it ends. */
+interface Streamed<R> {
   inFlight: number;
   /** Resolves the body's pending update once the worker caught up. */
   resume?: () => void;
-  finish?: { resolve: (r: DigestResult) => void; reject: (err: Error) => void };
+  finish?: { resolve: (r: R) => void; reject: (err: Error) => void };
   failed?: Error;
+}
+
+type Session = Streamed<DigestResult>;
+
+/** What the batching of a body and its acknowledgements share. */
+type Window = Pick<Streamed<unknown>, 'inFlight' | 'resume' | 'failed'>;
+
+/** A large body being sealed into its file on a worker. */
+interface Sealing extends Streamed<void> {
+  /** Resolves discard() once the worker writes the file no more. */
+  stopped?: () => void;
 }
 
 interface Unsealing {
@@ -56,14 +68,36 @@ export interface FileRead {
   end: number;
 }
 
+/** Where a large PUT's body goes (BlobStore.create): the new blob's open file, and how to seal it. */
+export interface SealTarget {
+  fd: number;
+  key: Buffer;
+  context: Buffer;
+}
+
+/** A large body on its way to a local file: digests on one worker, sealing and writing on another. */
+export interface BodyFileWrite {
+  /** A promise when the caller should wait for the workers to catch up. */
+  update(chunk: Buffer): Promise<void> | undefined;
+  /** Call once, after the last update: the digests, once every byte is sealed and written to the file. */
+  result(): Promise<DigestResult>;
+  /** The body failed: resolves once no worker writes the file any more (the caller may then remove it). */
+  discard(): Promise<void>;
+}
+
 interface Slot {
   worker: Worker;
   sessions: Map<number, Session>;
+  sealing: Map<number, Sealing>;
   unsealing: Map<number, Unsealing>;
   reading: Map<number, Reading>;
 }
 
-/** One worker per spare core; each body's digests stay on one worker, in order. */
+/**
+ * One worker per spare core, and at least two: a large PUT to a local file has its digests worked
+ * on one and its sealing and writing on another (writeFile), side by side. Each body's work stays
+ * on its worker, in order.
+ */
 class BodyWorkers {
   private readonly workers: Array<Slot | undefined>;
   /** Batch buffers the worker handed back (BATCH_BYTES each): for digests and for sealed segments. */
@@ -76,40 +110,18 @@ class BodyWorkers {
     this.workers = new Array(size).fill(undefined);
   }
 
-  /** A body's digests, computed on a worker. */
-  digests(opts: DigestOptions): BodyDigests {
+  /** A body's digests, computed on a worker (the next one in turn, or the `at`th). */
+  digests(opts: DigestOptions, at?: number): BodyDigests {
     const id = this.nextId++;
-    const slot = this.slot(id % this.workers.length);
+    const slot = this.slot((at ?? id) % this.workers.length);
     const state: Session = { inFlight: 0 };
     slot.sessions.set(id, state);
     busy(slot);
     const post = (message: BodyWorkerRequest, transfer?: ArrayBuffer[]) => slot.worker.postMessage(message, transfer);
     post({ type: 'open', id, md5: opts.md5, algorithm: opts.algorithm });
-    // Taken when the first byte needs it, so a body's end leaves no batch unused.
-    let batch: Buffer | undefined;
-    let filled = 0;
-    const flush = () => {
-      if (!batch || filled === 0) return;
-      // The batch's memory moves to the worker (a transfer, not a copy); the worker hands it back.
-      const bytes = batch.buffer as ArrayBuffer;
-      post({ type: 'data', id, bytes, length: filled }, [bytes]);
-      state.inFlight += filled;
-      batch = undefined;
-      filled = 0;
-    };
+    const { update, flush } = this.batching(state, (bytes, length) => post({ type: 'data', id, bytes, length }, [bytes]));
     return {
-      update: (chunk) => {
-        if (state.failed) throw state.failed;
-        for (let at = 0; at < chunk.length;) {
-          batch ??= this.batch();
-          const n = chunk.copy(batch, filled, at);
-          filled += n;
-          at += n;
-          if (filled === BATCH_BYTES) flush();
-        }
-        if (state.inFlight <= MAX_IN_FLIGHT) return undefined;
-        return new Promise<void>((resolve) => { state.resume = resolve; });
-      },
+      update,
       result() {
         flush();
         return new Promise<DigestResult>((resolve, reject) => {
@@ -124,6 +136,98 @@ class BodyWorkers {
         idle(slot);
       },
     };
+  }
+
+  /**
+   * A large body's digests on one worker, and its sealing into `file` on another: this thread only
+   * copies each chunk into a batch for each. The file is written but not synced (the blob's commit
+   * syncs it).
+   */
+  writeFile(opts: DigestOptions, file: SealTarget): BodyFileWrite {
+    const at = this.nextId++;
+    const digests = this.digests(opts, at);
+    const sealing = this.seal(file, at + 1);
+    return {
+      update: (chunk) => {
+        const hashing = digests.update(chunk);
+        const writing = sealing.update(chunk);
+        return hashing && writing ? Promise.all([hashing, writing]).then(() => undefined) : hashing ?? writing;
+      },
+      result: async () => {
+        try {
+          await sealing.result();
+        } catch (err) {
+          digests.discard();
+          throw err;
+        }
+        return digests.result();
+      },
+      discard: async () => {
+        digests.discard();
+        await sealing.discard();
+      },
+    };
+  }
+
+  /** Seals a body into `file` on the `at`th worker: writeFile's second half. */
+  private seal(file: SealTarget, at: number): Omit<BodyFileWrite, 'result'> & { result(): Promise<void> } {
+    const id = this.nextId++;
+    const slot = this.slot(at % this.workers.length);
+    const state: Sealing = { inFlight: 0 };
+    slot.sealing.set(id, state);
+    busy(slot);
+    const post = (message: BodyWorkerRequest, transfer?: ArrayBuffer[]) => slot.worker.postMessage(message, transfer);
+    post({ type: 'seal-open', id, fd: file.fd, key: new Uint8Array(file.key), context: new Uint8Array(file.context) });
+    const { update, flush } = this.batching(state, (bytes, length) => post({ type: 'seal-data', id, bytes, length }, [bytes]));
+    return {
+      update,
+      result() {
+        flush();
+        return new Promise<void>((resolve, reject) => {
+          if (state.failed) return reject(state.failed);
+          state.finish = { resolve, reject };
+          post({ type: 'seal-close', id });
+        });
+      },
+      discard() {
+        if (!slot.sealing.has(id)) return Promise.resolve();
+        return new Promise<void>((resolve) => {
+          state.stopped = resolve;
+          post({ type: 'seal-stop', id });
+        });
+      },
+    };
+  }
+
+  /**
+   * A body's chunks copied into batches, each handed to `send` once full (or at flush()): the
+   * batch's memory moves to the worker (a transfer, not a copy), which hands it back. update()
+   * answers a promise while more than MAX_IN_FLIGHT bytes wait on the worker (see caughtUp).
+   */
+  private batching(state: Window, send: (bytes: ArrayBuffer, length: number) => void) {
+    // Taken when the first byte needs it, so a body's end leaves no batch unused.
+    let batch: Buffer | undefined;
+    let filled = 0;
+    const flush = () => {
+      if (!batch || filled === 0) return;
+      send(batch.buffer as ArrayBuffer, filled);
+      state.inFlight += filled;
+      batch = undefined;
+      filled = 0;
+    };
+    const update = (chunk: Buffer): Promise<void> | undefined => {
+      if (state.failed) throw state.failed;
+      for (let at = 0; at < chunk.length;) {
+        batch ??= this.batch();
+        const n = chunk.copy(batch, filled, at);
+        filled += n;
+        at += n;
+        if (filled === BATCH_BYTES) flush();
+      }
+      if (state.inFlight <= MAX_IN_FLIGHT) return undefined;
+      return new Promise<void>((resolve) => { state.resume = resolve; });
+    };
+    return { update, flush };
   }
 
   /**
@@ -222,7 +326,7 @@ class BodyWorkers {
     // strings on a file read), and letting it grow to V8's default put ~20 MiB on the peak RSS of
     // a streamed 5 GiB GET (bench `rss`).
     const worker = new Worker(new URL('./body-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 1 } });
-    const slot: Slot = { worker, sessions: new Map(), unsealing: new Map(), reading: new Map() };
+    const slot: Slot = { worker, sessions: new Map(), sealing: new Map(), unsealing: new Map(), reading: new Map() };
     worker.on('message', (reply: BodyWorkerReply) => {
       if (reply.type === 'read-batch' || reply.type === 'read-failed' || reply.type === 'read-stopped') {
         const reading = slot.reading.get(reply.id);
@@ -246,18 +350,28 @@ class BodyWorkers {
         else job?.reject(reply.corrupt ? new ObjectStreamError(reply.message) : new Error(`body worker: ${reply.message}`));
         return;
       }
+      if (reply.type === 'sealed' || reply.type === 'seal-done' || reply.type === 'seal-failed' || reply.type === 'seal-stopped') {
+        if (reply.type === 'sealed') this.keep(reply.bytes);
+        const sealing = slot.sealing.get(reply.id);
+        if (!sealing) return;
+        if (reply.type === 'sealed') return caughtUp(sealing, reply.length);
+        if (reply.type === 'seal-failed') {
+          // Its `seal-stopped` may still follow, if the body was being discarded meanwhile.
+          sealing.failed = new Error(`body worker: ${reply.message}`);
+          sealing.resume?.();
+          sealing.finish?.reject(sealing.failed);
+          if (sealing.stopped) return;
+        }
+        slot.sealing.delete(reply.id);
+        idle(slot);
+        if (reply.type === 'seal-done') sealing.finish?.resolve();
+        if (reply.type === 'seal-stopped') sealing.stopped?.();
+        return;
+      }
       if (reply.type === 'hashed') this.keep(reply.bytes);
       const session = slot.sessions.get(reply.id);
       if (!session) return;
-      if (reply.type === 'hashed') {
-        session.inFlight -= reply.length;
-        if (session.resume && session.inFlight <= MAX_IN_FLIGHT / 2) {
-          const resume = session.resume;
-          session.resume = undefined;
-          resume();
-        }
-        return;
-      }
+      if (reply.type === 'hashed') return caughtUp(session, reply.length);
       slot.sessions.delete(reply.id);
       idle(slot);
       if (reply.type === 'done') session.finish?.resolve({ md5: reply.md5 ? Buffer.from(reply.md5) : undefined, checksum: reply.checksum });
@@ -271,6 +385,13 @@ class BodyWorkers {
         session.resume?.();
         session.finish?.reject(err);
       }
+      // A thread that ended writes no file: discard() may let its file go.
+      for (const sealing of slot.sealing.values()) {
+        sealing.failed = err;
+        sealing.resume?.();
+        sealing.finish?.reject(err);
+        sealing.stopped?.();
+      }
       for (const job of slot.unsealing.values()) job.reject(err);
       // A thread that ended reads no file: its readers may close theirs.
       for (const reading of slot.reading.values()) {
@@ -278,6 +399,7 @@ class BodyWorkers {
         reading.wake?.();
       }
       slot.sessions.clear();
+      slot.sealing.clear();
       slot.unsealing.clear();
       slot.reading.clear();
     });
@@ -289,19 +411,33 @@ class BodyWorkers {
   }
 }
 
+/** The worker finished `length` bytes of a body: a waiting update resumes once half the window is free. */
+function caughtUp(state: Window, length: number): void {
+  state.inFlight -= length;
+  if (state.resume && state.inFlight <= MAX_IN_FLIGHT / 2) {
+    const resume = state.resume;
+    state.resume = undefined;
+    resume();
+  }
+}
+
+function jobs(slot: Slot): number {
+  return slot.sessions.size + slot.sealing.size + slot.unsealing.size + slot.reading.size;
+}
+
 /** A worker with work to do keeps the process alive; an idle one doesn't (see slot()). */
 function busy(slot: Slot): void {
-  if (slot.sessions.size + slot.unsealing.size + slot.reading.size === 1) slot.worker.ref();
+  if (jobs(slot) === 1) slot.worker.ref();
 }
 
 function idle(slot: Slot): void {
-  if (slot.sessions.size + slot.unsealing.size + slot.reading.size === 0) slot.worker.unref();
+  if (jobs(slot) === 0) slot.worker.unref();
 }
 
 let shared: BodyWorkers | undefined;
 
 /** The process's body workers, started on first use (the request thread keeps one core). */
 export function bodyWorkers(): BodyWorkers {
-  shared ??= new BodyWorkers(Math.max(1, availableParallelism() - 1));
+  shared ??= new BodyWorkers(Math.max(2, availableParallelism() - 1));
   return shared;
 }

@@ -16,7 +16,7 @@ import type { ChecksumAlgorithm } from '../../auth/checksums.js';
 import { SealError } from '../../crypto/root-key.js';
 import { createEncryptStream, decryptRange, decryptWhole, encryptWhole, ObjectStreamError, SEGMENT_SIZE, type SealedSegments, type StoredRangeReader } from '../../crypto/object-stream.js';
 import { AwsError } from '../../errors.js';
-import { NoSuchBlobError, type BlobStore } from '../../store/blobs.js';
+import { NoSuchBlobError, type BlobStore, type NewBlobFile } from '../../store/blobs.js';
 import type { Logger } from '../../server/logger.js';
 import { releasingBody } from '../../server/releasing-body.js';
 import { bodyWorkers } from './body-workers.js';
@@ -112,6 +112,7 @@ export class BodyStore {
   async write(source: Readable | Buffer, key: Buffer, opts: WriteOptions): Promise<Written<BodyPart>> {
     const declared = Buffer.isBuffer(source) ? source.length : opts.sizeHint;
     if (opts.inline === true && declared !== undefined && declared <= INLINE_MAX_BYTES) return this.writeInline(source, key, opts, declared);
+    if (this.blobs.create && declared !== undefined && declared >= OFFLOAD_MIN_BYTES) return this.writeFile(source, key, opts, this.blobs.create.bind(this.blobs));
     const digests = bodyDigests({ md5: opts.md5 ?? true, algorithm: opts.algorithm, sizeHint: declared });
     let size = 0;
     const meter = new Transform({
@@ -149,6 +150,36 @@ export class BodyStore {
       throw err;
     }
     return { part: { seq: opts.seq, size, ...stored }, md5: result.md5, checksum: { algorithm: opts.algorithm, value: result.checksum } };
+  }
+
+  /**
+   * A large body to a local blob: sealed and written to the new blob's file on one body worker
+   * while its digests are computed on another, so that this thread only reads the socket (and
+   * copies each chunk once for each worker). Against sealing here and writing through the thread
+   * pool (the stream path below, still taken where blobs are not local files), 64 MiB SSE-KMS and
+   * SSE-C PUTs ran about a fifth faster on two cores, SSE-S3 PUTs (bound by their MD5) 3-12%.
+   */
+  private async writeFile(source: Readable | Buffer, key: Buffer, opts: WriteOptions, create: () => Promise<NewBlobFile>): Promise<Written<BlobRef>> {
+    const file = await create();
+    const write = bodyWorkers().writeFile({ md5: opts.md5 ?? true, algorithm: opts.algorithm }, { fd: file.handle.fd, key, context: blobContext(opts.seq) });
+    let size = 0;
+    let result: DigestResult;
+    try {
+      for await (const chunk of (Buffer.isBuffer(source) ? [source] : source) as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > opts.maxBytes) throw entityTooLarge(size);
+        await write.update(chunk);
+      }
+      result = await write.result();
+    } catch (err) {
+      await write.discard();
+      await file.abort();
+      // A client that went away mid-body is the client's failure, not the server's.
+      if (!(err instanceof AwsError) && isPrematureEnd(err)) throw incompleteBody();
+      throw err;
+    }
+    const blobId = await file.commit();
+    return { part: { seq: opts.seq, size, blobId }, md5: result.md5, checksum: { algorithm: opts.algorithm, value: result.checksum } };
   }
 
   /**

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -19,6 +20,12 @@ blobStoreContract('FsBlobStore', async () => {
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 });
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
 /** Every file under `dir`, relative to it. */
 async function files(dir: string): Promise<string[]> {
@@ -75,6 +82,28 @@ describe('FsBlobStore on disk', () => {
       assert.equal(await store.sweep(), 2);
       assert.equal(await store.size(id), 4);
       assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file written by descriptor becomes a blob on commit, invisible until then, and nothing on abort', async () => {
+    const dir = await tempDir();
+    try {
+      const store = new FsBlobStore(dir);
+      const file = await store.create();
+      writeSync(file.handle.fd, 'written elsewhere');
+      // A sweep (another process starting) leaves a file being written alone.
+      assert.equal(await store.sweep(), 0);
+      assert.deepEqual((await files(dir)).filter((f) => !f.startsWith('tmp')), []);
+      const id = await file.commit();
+      assert.equal((await readAll(await store.get(id))).toString(), 'written elsewhere');
+      assert.equal((await stat(join(dir, id.slice(0, 2), id.slice(2, 4), id))).mode & 0o777, 0o600);
+
+      const dropped = await store.create();
+      writeSync(dropped.handle.fd, 'never a blob');
+      await dropped.abort();
+      assert.deepEqual(await files(dir), [join(id.slice(0, 2), id.slice(2, 4), id)]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { NoSuchBlobError, type BlobStore } from '../blobs.js';
+import { NoSuchBlobError, type BlobStore, type NewBlobFile } from '../blobs.js';
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 const SHARD_PATTERN = /^[0-9a-f]{2}$/;
@@ -27,8 +27,8 @@ const TMP_DIR = 'tmp';
  */
 const WRITE_BATCH = 256 << 10;
 const READ_CHUNK = 256 << 10;
-/** Bytes written between background flushes of a blob being written. */
-const EARLY_FLUSH_BYTES = 8 << 20;
+/** Bytes written between background flushes of a blob being written (here, or by a body worker). */
+export const EARLY_FLUSH_BYTES = 8 << 20;
 
 export class FsBlobStore implements BlobStore {
   private readonly tmpDir: string;
@@ -41,14 +41,10 @@ export class FsBlobStore implements BlobStore {
   }
 
   async put(body: AsyncIterable<Uint8Array> | Readable): Promise<{ id: string; size: number }> {
-    await this.init();
-    const tmpName = `${randomBytes(16).toString('hex')}.tmp`;
-    const tmpPath = join(this.tmpDir, tmpName);
-    this.active.add(tmpName);
-    let fh: FileHandle | undefined;
+    const file = await this.create();
+    const fh = file.handle;
+    let size = 0;
     try {
-      fh = await open(tmpPath, 'wx', 0o600);
-      let size = 0;
       // Chunks are gathered into writes of about WRITE_BATCH bytes: one thread-pool round trip per
       // megabyte instead of per 64 KiB segment, while the stream upstream keeps encrypting.
       let batch: Uint8Array[] = [];
@@ -59,7 +55,7 @@ export class FsBlobStore implements BlobStore {
       let flushError: unknown;
       let unflushed = 0;
       const write = async () => {
-        await writeAll(fh!, batch, batched);
+        await writeAll(fh, batch, batched);
         size += batched;
         unflushed += batched;
         batch = [];
@@ -67,7 +63,7 @@ export class FsBlobStore implements BlobStore {
         if (unflushed >= EARLY_FLUSH_BYTES && !flushing) {
           unflushed = 0;
           // A failed flush fails the put (a failed fsync may leave pages marked clean: never retry it).
-          flushing = fh!.datasync().catch((err: unknown) => { flushError ??= err; }).finally(() => { flushing = undefined; });
+          flushing = fh.datasync().catch((err: unknown) => { flushError ??= err; }).finally(() => { flushing = undefined; });
         }
       };
       try {
@@ -84,28 +80,68 @@ export class FsBlobStore implements BlobStore {
         await flushing;
       }
       if (flushError) throw flushError;
-      await fh.sync();
-      await fh.close();
-      fh = undefined;
-
-      const id = randomBytes(16).toString('hex');
-      const shard = this.shardDir(id);
-      // mkdir reports the first directory it had to create: those new entries need their parents synced too.
-      const created = await mkdir(shard, { recursive: true, mode: 0o700 });
-      await rename(tmpPath, join(shard, id));
-      await syncDir(shard);
-      if (created !== undefined) {
-        await syncDir(join(shard, '..'));
-        await syncDir(this.dir);
-      }
-      return { id, size };
     } catch (err) {
-      await fh?.close().catch(() => undefined);
-      await unlink(tmpPath).catch(() => undefined);
+      await file.abort();
       throw err;
-    } finally {
-      this.active.delete(tmpName);
     }
+    return { id: await file.commit(), size };
+  }
+
+  /**
+   * A new blob's temp file, open for writing (here through `handle`, or by another thread through
+   * its descriptor). `commit` makes it durable (fsync, rename into place, fsync the directory) and
+   * names it; `abort` removes it. Call one of them, once, when nothing writes the file any more.
+   */
+  async create(): Promise<NewBlobFile> {
+    await this.init();
+    const tmpName = `${randomBytes(16).toString('hex')}.tmp`;
+    const tmpPath = join(this.tmpDir, tmpName);
+    this.active.add(tmpName);
+    let handle: FileHandle;
+    try {
+      handle = await open(tmpPath, 'wx', 0o600);
+    } catch (err) {
+      this.active.delete(tmpName);
+      throw err;
+    }
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    };
+    return {
+      handle,
+      commit: async () => {
+        try {
+          await handle.sync();
+          await close();
+          const id = randomBytes(16).toString('hex');
+          const shard = this.shardDir(id);
+          // mkdir reports the first directory it had to create: those new entries need their parents synced too.
+          const created = await mkdir(shard, { recursive: true, mode: 0o700 });
+          await rename(tmpPath, join(shard, id));
+          await syncDir(shard);
+          if (created !== undefined) {
+            await syncDir(join(shard, '..'));
+            await syncDir(this.dir);
+          }
+          this.active.delete(tmpName);
+          return id;
+        } catch (err) {
+          await this.discard(tmpName, close);
+          throw err;
+        }
+      },
+      abort: () => this.discard(tmpName, close),
+    };
+  }
+
+  /** Closes and removes a temp file that will not become a blob. */
+  private async discard(tmpName: string, close: () => Promise<void>): Promise<void> {
+    await close().catch(() => undefined);
+    await unlink(join(this.tmpDir, tmpName)).catch(() => undefined);
+    this.active.delete(tmpName);
   }
 
   async get(id: string, range?: { start: number; end: number }): Promise<Readable> {
