@@ -58,14 +58,14 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /**
  * Starts a Coffer server on a random port with a temp data dir and fresh root credentials. The
  * KMS request quotas (src/server/quotas.ts) are off: the bench measures capacity, and AWS's
- * default quotas (500/s for Sign) are below it. It runs with MALLOC_ARENA_MAX=2, as `npm start`
- * starts it (README, "Memory").
+ * default quotas (500/s for Sign) are below it. It runs with MALLOC_ARENA_MAX=2 and
+ * --max-semi-space-size=4, as `npm start` starts it (README, "Memory").
  */
 export async function startCoffer(env: Record<string, string> = {}): Promise<Endpoint & { dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'coffer-bench-'));
   const accessKeyId = newAccessKeyId();
   const secretAccessKey = newSecretAccessKey();
-  const { child, url } = await spawnUntil(process.execPath, [join(here, '../src/cli/main.js'), 'server', '--port', '0', '--data-dir', dataDir],
+  const { child, url } = await spawnUntil(process.execPath, ['--max-semi-space-size=4', join(here, '../src/cli/main.js'), 'server', '--port', '0', '--data-dir', dataDir],
     { ...process.env, MALLOC_ARENA_MAX: '2', COFFER_ROOT_ACCESS_KEY_ID: accessKeyId, COFFER_ROOT_SECRET_ACCESS_KEY: secretAccessKey, COFFER_LOG_LEVEL: 'warn', COFFER_KMS_CRYPTO_RPS: '0', COFFER_KMS_ASYMMETRIC_RPS: '0', ...env },
     /coffer listening on (http:\S+)/);
   return {
