@@ -119,17 +119,8 @@ class BodyWorkers {
     busy(slot);
     const post = (message: BodyWorkerRequest, transfer?: ArrayBuffer[]) => slot.worker.postMessage(message, transfer);
     post({ type: 'open', id, md5: opts.md5, algorithm: opts.algorithm });
-    const { update, flush } = this.batching(state, (bytes, length) => post({ type: 'data', id, bytes, length }, [bytes]));
     return {
-      update,
-      result() {
-        flush();
-        return new Promise<DigestResult>((resolve, reject) => {
-          if (state.failed) return reject(state.failed);
-          state.finish = { resolve, reject };
-          post({ type: 'close', id });
-        });
-      },
+      ...this.batching(state, (bytes, length) => post({ type: 'data', id, bytes, length }, [bytes]), () => post({ type: 'close', id })),
       discard() {
         if (!slot.sessions.delete(id)) return;
         post({ type: 'discard', id });
@@ -178,17 +169,8 @@ class BodyWorkers {
     busy(slot);
     const post = (message: BodyWorkerRequest, transfer?: ArrayBuffer[]) => slot.worker.postMessage(message, transfer);
     post({ type: 'seal-open', id, fd: file.fd, key: new Uint8Array(file.key), context: new Uint8Array(file.context) });
-    const { update, flush } = this.batching(state, (bytes, length) => post({ type: 'seal-data', id, bytes, length }, [bytes]));
     return {
-      update,
-      result() {
-        flush();
-        return new Promise<void>((resolve, reject) => {
-          if (state.failed) return reject(state.failed);
-          state.finish = { resolve, reject };
-          post({ type: 'seal-close', id });
-        });
-      },
+      ...this.batching(state, (bytes, length) => post({ type: 'seal-data', id, bytes, length }, [bytes]), () => post({ type: 'seal-close', id })),
       discard() {
         if (!slot.sealing.has(id)) return Promise.resolve();
         return new Promise<void>((resolve) => {
@@ -200,11 +182,12 @@ class BodyWorkers {
   }
 
   /**
-   * A body's chunks copied into batches, each handed to `send` once full (or at flush()): the
-   * batch's memory moves to the worker (a transfer, not a copy), which hands it back. update()
-   * answers a promise while more than MAX_IN_FLIGHT bytes wait on the worker (see caughtUp).
+   * A body's chunks copied into batches, each handed to `send` once full: the batch's memory moves
+   * to the worker (a transfer, not a copy), which hands it back. update() answers a promise while
+   * more than MAX_IN_FLIGHT bytes wait on the worker (see caughtUp); result() sends the last batch,
+   * then `close`, and resolves with what the worker answers to it.
    */
-  private batching(state: Window, send: (bytes: ArrayBuffer, length: number) => void) {
+  private batching<R>(state: Streamed<R>, send: (bytes: ArrayBuffer, length: number) => void, close: () => void) {
     // Taken when the first byte needs it, so a body's end leaves no batch unused.
     let batch: Buffer | undefined;
     let filled = 0;
@@ -215,19 +198,28 @@ class BodyWorkers {
       batch = undefined;
       filled = 0;
     };
-    const update = (chunk: Buffer): Promise<void> | undefined => {
-      if (state.failed) throw state.failed;
-      for (let at = 0; at < chunk.length;) {
-        batch ??= this.batch();
-        const n = chunk.copy(batch, filled, at);
-        filled += n;
-        at += n;
-        if (filled === BATCH_BYTES) flush();
-      }
-      if (state.inFlight <= MAX_IN_FLIGHT) return undefined;
-      return new Promise<void>((resolve) => { state.resume = resolve; });
+    return {
+      update: (chunk: Buffer): Promise<void> | undefined => {
+        if (state.failed) throw state.failed;
+        for (let at = 0; at < chunk.length;) {
+          batch ??= this.batch();
+          const n = chunk.copy(batch, filled, at);
+          filled += n;
+          at += n;
+          if (filled === BATCH_BYTES) flush();
+        }
+        if (state.inFlight <= MAX_IN_FLIGHT) return undefined;
+        return new Promise<void>((resolve) => { state.resume = resolve; });
+      },
+      result: (): Promise<R> => {
+        flush();
+        return new Promise<R>((resolve, reject) => {
+          if (state.failed) return reject(state.failed);
+          state.finish = { resolve, reject };
+          close();
+        });
+      },
     };
-    return { update, flush };
   }
 
   /**
