@@ -97,8 +97,8 @@ function sealAndWrite(fd: number, bound: number, seal: (out: Buffer) => number):
 }
 
 /**
- * Seals and writes what `step` gives; on a failure the session ends and the sender hears of it
- * once. As the blob store does, the file's dirty pages are flushed every EARLY_FLUSH_BYTES while
+ * Seals `plaintext` (none: the body ended, seal its final segment) and writes it to the file; on a
+ * failure the session ends and the sender hears of it once. As the blob store does, the file's dirty pages are flushed every EARLY_FLUSH_BYTES while
  * the body still streams (on the thread pool, so sealing goes on meanwhile), leaving the commit's
  * sync only the tail. A failed flush fails the body (a failed fsync may leave pages marked clean:
  * never retry it).
