@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -83,6 +83,18 @@ describe('S3 payloads are verified as they stream', () => {
     assert.match(await bad.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
     // The refused upload replaced nothing: the object is still the verified one.
     assert.deepEqual(await bodyOf(server, 'chunk-bucket', 'chunked.bin'), BODY);
+  });
+
+  it('a large chunk-signed body (sealed and written on the body workers) passes, and one tampered late in it is refused', async () => {
+    const large = randomBytes((3 << 20) + 5);
+    const good = await chunkSignedPut(server, large);
+    assert.equal(good.status, 200, await good.text());
+    assert.equal(good.headers.get('etag'), `"${createHash('md5').update(large).digest('hex')}"`);
+    // Chunk 40 of 49: several batches have reached the workers (and the file) by then.
+    const bad = await chunkSignedPut(server, randomBytes(large.length), 40);
+    assert.equal(bad.status, 403);
+    assert.match(await bad.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+    assert.deepEqual(await bodyOf(server, 'chunk-bucket', 'chunked.bin'), large);
   });
 
   it('the AWS SDK for JavaScript v3: a body altered in transit is refused', async () => {

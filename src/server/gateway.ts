@@ -341,6 +341,11 @@ export class Gateway {
       return;
     }
     await this.deps.durability?.settle();
+    // A request whose body stream was destroyed mid-body (a chunk signature or checksum that failed
+    // as it streamed) leaves a connection that cannot carry another request. Saying so keeps a
+    // client from sending its next one on a socket about to close (undici's fetch failed it). A body
+    // refused before it was read is drained instead (putObject) and keeps its connection.
+    if (req.destroyed && !req.complete) res.setHeader('Connection', 'close');
     res.writeHead(response.status, response.headers);
     const body = req.method === 'HEAD' ? undefined : response.body;
     if (body instanceof Readable) {
