@@ -222,6 +222,11 @@ async function pump(id: number, reading: Reading): Promise<void> {
   }
 }
 
+/** A Buffer over the bytes of a Uint8Array that arrived in a message (a view, not a copy). */
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** A positional read of the file `fd`: what openStoredBatches reads through. */
 function fileReader(fd: number) {
   return (into: Buffer, position: number, length: number) => new Promise<Buffer>((resolve, reject) => {
@@ -259,9 +264,7 @@ parentPort?.on('message', (message: BodyWorkerRequest) => {
       const { id, sealed } = message;
       try {
         const opened = openSegments({
-          key: Buffer.from(message.key.buffer, message.key.byteOffset, message.key.byteLength),
-          header: Buffer.from(message.header.buffer, message.header.byteOffset, message.header.byteLength),
-          context: Buffer.from(message.context.buffer, message.context.byteOffset, message.context.byteLength),
+          key: bufferOf(message.key), header: bufferOf(message.header), context: bufferOf(message.context),
           plaintextSize: message.plaintextSize, firstIndex: message.firstIndex, sealed: [Buffer.from(sealed, 0, message.length)],
         });
         const plaintext = movable(opened);
@@ -272,9 +275,8 @@ parentPort?.on('message', (message: BodyWorkerRequest) => {
       return;
     }
     case 'read': {
-      const bytes = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
       const reading: Reading = {
-        batches: openStoredBatches(fileReader(message.fd), bytes(message.key), message.plaintextSize, message.start, message.end, bytes(message.context), batchBuffer),
+        batches: openStoredBatches(fileReader(message.fd), bufferOf(message.key), message.plaintextSize, message.start, message.end, bufferOf(message.context), batchBuffer),
         ready: [], wanted: 1, busy: false, opened: false, stopped: false,
       };
       readings.set(message.id, reading);
@@ -292,11 +294,9 @@ parentPort?.on('message', (message: BodyWorkerRequest) => {
     case 'recycle':
       for (const buffer of message.buffers) if (spare.length < SPARE_BATCHES && buffer.byteLength === OPEN_BATCH_PLAINTEXT) spare.push(buffer);
       return;
-    case 'seal-open': {
-      const bytes = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-      sealings.set(message.id, { fd: message.fd, sealer: new SegmentSealer(bytes(message.key), bytes(message.context)), written: 0, unflushed: 0 });
+    case 'seal-open':
+      sealings.set(message.id, { fd: message.fd, sealer: new SegmentSealer(bufferOf(message.key), bufferOf(message.context)), written: 0, unflushed: 0 });
       return;
-    }
     case 'seal-data': {
       const sealing = sealings.get(message.id);
       if (sealing) sealStep(message.id, sealing, Buffer.from(message.bytes, 0, message.length));
