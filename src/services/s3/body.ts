@@ -83,14 +83,15 @@ export interface WriteOptions {
   inline?: boolean;
 }
 
-/** The connection closed before the body ended (node:http's abort, a stream closed early). */
-function isPrematureEnd(err: unknown): boolean {
+/**
+ * What a failure while reading a body is answered as: a connection closed before the body ended
+ * (node:http's abort, a stream closed early) is the client's failure, not the server's.
+ */
+function bodyReadError(err: unknown): unknown {
+  if (err instanceof AwsError) return err;
   const code = (err as NodeJS.ErrnoException | null)?.code;
-  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error | null)?.message === 'aborted';
-}
-
-function incompleteBody(): AwsError {
-  return new AwsError('IncompleteBody', 'The request body terminated unexpectedly', { status: 400 });
+  const premature = code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error | null)?.message === 'aborted';
+  return premature ? new AwsError('IncompleteBody', 'The request body terminated unexpectedly', { status: 400 }) : err;
 }
 
 /** The AAD context binding a blob to its place in the body, so blobs under one key cannot be swapped. */
@@ -138,9 +139,7 @@ export class BodyStore {
       stored = { blobId: (await this.blobs.put(encrypted)).id };
     } catch (err) {
       digests.discard();
-      // A client that went away mid-body is the client's failure, not the server's.
-      if (!(err instanceof AwsError) && isPrematureEnd(err)) throw incompleteBody();
-      throw err;
+      throw bodyReadError(err);
     }
     let result: DigestResult;
     try {
@@ -174,9 +173,7 @@ export class BodyStore {
     } catch (err) {
       await write.discard();
       await file.abort();
-      // A client that went away mid-body is the client's failure, not the server's.
-      if (!(err instanceof AwsError) && isPrematureEnd(err)) throw incompleteBody();
-      throw err;
+      throw bodyReadError(err);
     }
     const blobId = await file.commit();
     return { part: { seq: opts.seq, size, blobId }, md5: result.md5, checksum: { algorithm: opts.algorithm, value: result.checksum } };
@@ -192,8 +189,7 @@ export class BodyStore {
     try {
       plaintext = Buffer.isBuffer(source) ? source : await collect(source, declared);
     } catch (err) {
-      if (!(err instanceof AwsError) && isPrematureEnd(err)) throw incompleteBody();
-      throw err;
+      throw bodyReadError(err);
     }
     if (plaintext.length > opts.maxBytes) throw entityTooLarge(plaintext.length);
     const digests = bodyDigests({ md5: opts.md5 ?? true, algorithm: opts.algorithm, sizeHint: plaintext.length });
