@@ -123,9 +123,54 @@ function genericParameters(model: ServiceModel, ref: ShapeRef | undefined, value
   return converted === OMIT ? null : nonEmpty(converted);
 }
 
-/** PostObject (a browser upload) is no model operation: it has PutObject's input and output. */
-function s3Operation(model: ServiceModel, operation: string) {
-  return model.operations[operation === 'PostObject' ? 'PutObject' : operation]!;
+/** One input member S3 logs: under which name, and whether it is converted (`ref`) or logged as given. */
+interface S3Logged {
+  name: string;
+  logAs: string;
+  ref?: ShapeRef;
+}
+
+/** What S3 logs of an operation's input and output, worked out once per operation (every S3 call walks it). */
+interface S3Plan {
+  /** The operation's subresource flags (`acl` with an empty value, `list-type: 2`). */
+  flags: Array<[string, string]>;
+  /** Input members in the model's order: the bucket and key from the URI, query-string and payload members. */
+  input: S3Logged[];
+  /** Output members sent as x-amz-* headers, logged under the header's name. */
+  output: Array<Required<S3Logged>>;
+}
+
+const s3Plans = new Map<string, S3Plan>();
+
+function s3Plan(model: ServiceModel, operation: string): S3Plan {
+  let plan = s3Plans.get(operation);
+  if (plan) return plan;
+  // PostObject (a browser upload) is no model operation: it has PutObject's input and output.
+  const op = model.operations[operation === 'PostObject' ? 'PutObject' : operation]!;
+  const query = op.http.requestUri.split('?')[1];
+  const flags = (query ? query.split('&') : []).map((flag): [string, string] => {
+    const [k, v] = flag.split('=');
+    return [k!, v ?? ''];
+  }).filter(([k]) => k && k !== 'x-id');
+  const inShape = op.input ? model.shapes[op.input.shape] : undefined;
+  const input: S3Logged[] = [];
+  for (const [name, ref] of Object.entries(inShape?.members ?? {})) {
+    if (OMITTED_MEMBERS.has(name)) continue;
+    if (ref.location === 'uri') {
+      if (name === 'Bucket') input.push({ name, logAs: 'bucketName' });
+      else if (name === 'Key') input.push({ name, logAs: 'key' });
+    } else if (ref.location === 'querystring' || (!ref.location && inShape?.payload === name)) {
+      input.push({ name, logAs: ref.locationName ?? name, ref });
+    }
+  }
+  const outShape = op.output ? model.shapes[op.output.shape] : undefined;
+  const output: Array<Required<S3Logged>> = [];
+  for (const [name, ref] of Object.entries(outShape?.members ?? {})) {
+    const header = ref.location === 'header' ? ref.locationName?.toLowerCase() : undefined;
+    if (header?.startsWith('x-amz-') && !OMITTED_MEMBERS.has(name)) output.push({ name, logAs: header, ref });
+  }
+  s3Plans.set(operation, (plan = { flags, input, output }));
+  return plan;
 }
 
 /**
@@ -134,26 +179,14 @@ function s3Operation(model: ServiceModel, operation: string) {
  * their element names. Headers are not logged.
  */
 function s3Parameters(model: ServiceModel, operation: string, call: CallRecord): Record<string, unknown> | null {
-  const op = s3Operation(model, operation);
+  const plan = s3Plan(model, operation);
   const input = (call.input ?? {}) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  const query = op.http.requestUri.split('?')[1];
-  for (const flag of query ? query.split('&') : []) {
-    const [k, v] = flag.split('=');
-    if (k && k !== 'x-id') out[k] = v ?? '';
-  }
-  const shape = op.input ? model.shapes[op.input.shape] : undefined;
-  for (const [name, member] of Object.entries(shape?.members ?? {})) {
-    if (OMITTED_MEMBERS.has(name) || input[name] === undefined) continue;
-    if (member.location === 'uri') {
-      if (name === 'Bucket') out.bucketName = input[name];
-      else if (name === 'Key') out.key = input[name];
-      continue;
-    }
-    if (member.location === 'querystring' || (!member.location && shape?.payload === name)) {
-      const converted = convert(model, member, input[name], (n, ref) => ref.locationName ?? n);
-      if (converted !== OMIT) out[member.locationName ?? name] = converted;
-    }
+  const out: Record<string, unknown> = Object.fromEntries(plan.flags);
+  for (const { name, logAs, ref } of plan.input) {
+    const value = input[name];
+    if (value === undefined) continue;
+    const converted = ref ? convert(model, ref, value, (n, member) => member.locationName ?? n) : value;
+    if (converted !== OMIT) out[logAs] = converted;
   }
   if (call.host) out.Host = call.host;
   return nonEmpty(out);
@@ -161,14 +194,10 @@ function s3Parameters(model: ServiceModel, operation: string, call: CallRecord):
 
 /** What S3 puts in responseElements: the x-amz-* response headers (encryption, version id). */
 function s3Response(model: ServiceModel, operation: string, output: unknown): Record<string, unknown> | null {
-  const op = s3Operation(model, operation);
-  const shape = op.output ? model.shapes[op.output.shape] : undefined;
   const out: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(shape?.members ?? {})) {
-    const header = member.location === 'header' ? member.locationName?.toLowerCase() : undefined;
-    if (!header?.startsWith('x-amz-') || OMITTED_MEMBERS.has(name)) continue;
-    const converted = convert(model, member, (output as Record<string, unknown>)[name], (n) => n);
-    if (converted !== OMIT) out[header] = converted;
+  for (const { name, logAs, ref } of s3Plan(model, operation).output) {
+    const converted = convert(model, ref, (output as Record<string, unknown>)[name], (n) => n);
+    if (converted !== OMIT) out[logAs] = converted;
   }
   return nonEmpty(out);
 }
