@@ -19,6 +19,11 @@ export interface TestServer {
   output(): string;
   /** Moves the server's service time forward and runs its background jobs once. */
   advanceClock(seconds: number): Promise<Date>;
+  /**
+   * Runs the server's background jobs once without moving its clock: resolves once the work its
+   * answered requests left to the background (deleting the blobs they stopped referencing) is done.
+   */
+  backgroundDone(): Promise<void>;
   /** Resolves once the server's output matches `pattern` (a log line it writes). */
   waitForOutput(pattern: RegExp): Promise<void>;
   /** The child process's exit code once stopped. */
@@ -69,6 +74,11 @@ export async function startServer(options: { env?: Record<string, string>; dataD
   });
   const port = Number(new URL(url).port);
   const region = 'us-east-1';
+  const advanceClock = async (seconds: number): Promise<Date> => {
+    const res = await fetch(`${url}/_coffer/test/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
+    if (res.status !== 200) throw new Error(`clock: ${res.status} ${await res.text()}`);
+    return new Date(((await res.json()) as { now: string }).now);
+  };
   return {
     url, port, dataDir, accessKeyId, secretAccessKey, region,
     output: () => output,
@@ -83,10 +93,9 @@ export async function startServer(options: { env?: Record<string, string>; dataD
       child.stdout!.on('data', check);
       check();
     }),
-    advanceClock: async (seconds) => {
-      const res = await fetch(`${url}/_coffer/test/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
-      if (res.status !== 200) throw new Error(`clock: ${res.status} ${await res.text()}`);
-      return new Date(((await res.json()) as { now: string }).now);
+    advanceClock,
+    backgroundDone: async () => {
+      await advanceClock(0);
     },
     clientEnv: (extra = {}) => ({
       ...process.env,

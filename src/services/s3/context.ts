@@ -12,6 +12,7 @@ import type { Bucket, BucketStore } from './bucket-store.js';
 import { accessDenied, deleteMarkerNotAllowed, noSuchBucket, noSuchKey, noSuchVersion } from './errors.js';
 import { checkVersionId } from './names.js';
 import type { ObjectStore, ObjectVersion } from './object-store.js';
+import type { BlobReclaimer } from './reclaim.js';
 import type { Sse } from './sse.js';
 import type { UploadStore } from './upload-store.js';
 
@@ -43,6 +44,8 @@ export interface S3Deps {
   buckets: BucketStore;
   objects: ObjectStore;
   bodies: BodyStore;
+  /** Deletes the blobs a committed write stopped referencing, after its answer (reclaim.ts). */
+  reclaim: BlobReclaimer;
   /** Server-side encryption: every body's data key is made and opened here (sse.ts). */
   sse: Sse;
   /** Multipart uploads in progress and the parts of completed multipart objects (upload-store.ts). */

@@ -18,6 +18,7 @@ import { isLoopbackHost, Sse } from './sse.js';
 import { UploadStore } from './upload-store.js';
 import { orphanBlobSweeper } from './orphan-blobs.js';
 import { orphanUploadSweeper } from './upload-sweep.js';
+import { BlobReclaimer } from './reclaim.js';
 
 /**
  * Builds the S3 storage over the runtime's database, blob store and root key, and server-side
@@ -28,10 +29,13 @@ export function s3Deps(rt: Runtime, kms: KmsDeps, env: NodeJS.ProcessEnv = proce
   // Cluster mode (a shared database): bucket rows and documents are read fresh (see BucketStore).
   const buckets = new BucketStore(rt.db, rt.config.database ? 0 : undefined);
   const allowPlainHttpSseC = env.COFFER_SSE_C_ALLOW_HTTP === '1' || isLoopbackHost(rt.config.host);
+  const objects = new ObjectStore(rt.db);
+  const bodies = new BodyStore(rt.blobs, rt.log);
   return {
     buckets,
-    objects: new ObjectStore(rt.db),
-    bodies: new BodyStore(rt.blobs, rt.log),
+    objects,
+    bodies,
+    reclaim: new BlobReclaimer({ objects, bodies, log: rt.log }),
     sse: new Sse({
       sealer: rt.sealer, calls: rt.calls, kms, clock: rt.clock, buckets, log: rt.log, allowPlainHttpSseC,
       bucketKeyTtlMs: rt.config.database ? CLUSTER_BUCKET_KEY_TTL_MS : BUCKET_KEY_TTL_MS,
@@ -48,7 +52,7 @@ export function buildS3(rt: Runtime, kms: KmsDeps): { binding: ServiceBinding & 
   const deps = s3Deps(rt, kms);
   return {
     binding: { provider: new S3Provider(deps), actions: s3Actions(deps) },
-    background: [blobGarbageCollector(deps), orphanUploadSweeper(deps), orphanBlobSweeper(deps, rt.db, rt.blobs)],
+    background: [deps.reclaim, blobGarbageCollector(deps), orphanUploadSweeper(deps), orphanBlobSweeper(deps, rt.db, rt.blobs)],
   };
 }
 

@@ -7,7 +7,6 @@
 import { periodicJob } from '../../server/periodic-job.js';
 import type { Background } from '../../server/services.js';
 import type { S3Deps } from './context.js';
-import { collectGarbage } from './ops/objects-write.js';
 
 const SWEEP_MS = 5 * 60_000;
 const BATCH = 100;
@@ -16,7 +15,7 @@ export function orphanUploadSweeper(deps: S3Deps): Background {
   const pass = async (): Promise<void> => {
     for (;;) {
       const orphans = await deps.uploads.orphans(BATCH);
-      for (const uploadId of orphans) await collectGarbage(deps, (await deps.uploads.abort(uploadId)) ?? []);
+      for (const uploadId of orphans) await deps.reclaim.now((await deps.uploads.abort(uploadId)) ?? []);
       if (orphans.length < BATCH) break;
     }
   };

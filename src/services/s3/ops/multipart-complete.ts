@@ -17,7 +17,6 @@ import { combineCrcs, compositeChecksum, isCrc, multipartEtag } from '../multipa
 import { checksumTypeMismatch, entityTooSmall, invalidPart, invalidPartOrder, MIN_PART_BYTES, noSuchUpload } from '../multipart-errors.js';
 import type { Upload, UploadPart } from '../upload-store.js';
 import { objectAlgorithm, objectIdFor } from './multipart.js';
-import { collectGarbage } from './objects-write.js';
 
 const ALGORITHMS: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
 
@@ -117,7 +116,7 @@ export async function completeMultipartUpload(deps: S3Deps, ctx: RequestContext,
     metadata: upload.metadata, checksum, tags: upload.tags, acl: upload.acl, encryption: upload.encryption, partsCount: chosen.length,
   }, [], check, deps.uploads.completeIn(upload, chosen, chosen.map((p) => p.checksums[algorithm])));
   const chosenIds = new Set(chosen.map((p) => p.blobId));
-  await collectGarbage(deps, [...garbage, ...[...stored.values()].filter((p) => !chosenIds.has(p.blobId)).map((p) => p.blobId)]);
+  deps.reclaim.later([...garbage, ...[...stored.values()].filter((p) => !chosenIds.has(p.blobId)).map((p) => p.blobId)]);
   return {
     Location: objectLocation(ctx, bucket.name, upload.key),
     Bucket: bucket.name, Key: upload.key, ETag: quoteEtag(version.etag),

@@ -14,7 +14,6 @@ import { checkPartNumber } from '../multipart-errors.js';
 import { readCopySource } from '../copy-source.js';
 import { copySourceKey } from '../sse.js';
 import { objectAlgorithm, requireUpload } from './multipart.js';
-import { collectGarbage } from './objects-write.js';
 
 /** `x-amz-copy-source-range: bytes=first-last`, within an object of `size` bytes. */
 export function parseCopyRange(header: string | undefined, size: number): ByteRange | undefined {
@@ -59,7 +58,7 @@ export async function uploadPartCopy(deps: S3Deps, ctx: RequestContext, input: U
     await deps.bodies.delete([written.part.blobId]);
     throw err;
   }
-  await collectGarbage(deps, replaced);
+  deps.reclaim.later(replaced);
   return {
     CopyPartResult: {
       ETag: quoteEtag(etag), LastModified: lastModified,

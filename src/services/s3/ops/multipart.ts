@@ -22,7 +22,7 @@ import { checkPartNumber, checksumTypeMismatch, noSuchUpload } from '../multipar
 import { checkKey } from '../names.js';
 import { parseTaggingHeader } from '../tagging.js';
 import type { Upload } from '../upload-store.js';
-import { collectGarbage, contentMd5, newVersionFields, verifyDigests } from './objects-write.js';
+import { contentMd5, newVersionFields, verifyDigests } from './objects-write.js';
 
 const SUPPORTED: ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
 
@@ -179,7 +179,7 @@ async function putPart(deps: S3Deps, ctx: RequestContext, input: UploadPartReque
     await deps.bodies.delete([written.part.blobId]);
     throw err;
   }
-  await collectGarbage(deps, replaced);
+  deps.reclaim.later(replaced);
   // The response carries the upload's checksum, or the one the client sent.
   const reported = upload.checksumAlgorithm ?? declared;
   return {
@@ -195,6 +195,6 @@ export async function abortMultipartUpload(deps: S3Deps, _ctx: RequestContext, i
   const upload = await requireUpload(deps, bucket, input.Key, input.UploadId);
   const blobs = await deps.uploads.abort(upload.uploadId);
   if (!blobs) throw noSuchUpload(input.UploadId);
-  await collectGarbage(deps, blobs);
+  deps.reclaim.later(blobs);
   return {};
 }

@@ -11,7 +11,6 @@ import { malformedXmlError, noSuchKey, preconditionFailed } from '../errors.js';
 import { checkVersionId } from '../names.js';
 import type { DeleteOutcome } from '../object-store.js';
 import { newObjectId, requireBucket, type S3Deps } from '../context.js';
-import { collectGarbage } from './objects-write.js';
 
 /** DeleteObjects takes at most 1,000 keys. */
 const MAX_DELETE_KEYS = 1000;
@@ -23,7 +22,7 @@ async function deleteOne(deps: S3Deps, ctx: RequestContext, bucket: Bucket, key:
     ownerAccount: ctx.accountId || bucket.accountId, storageClass: 'STANDARD', metadata: { user: {} },
     checksum: null, tags: [], acl: [], encryption: null, partsCount: null,
   });
-  await collectGarbage(deps, outcome.garbage);
+  deps.reclaim.later(outcome.garbage);
   return outcome;
 }
 

@@ -55,19 +55,12 @@ export async function newVersionFields(deps: S3Deps, ctx: RequestContext, bucket
 export async function commitVersion(deps: S3Deps, version: NewVersion, parts: BodyPart[], check?: (current: ObjectVersion | undefined) => void): Promise<ObjectVersion> {
   try {
     const { version: stored, garbage } = await deps.objects.put(version, parts, check);
-    await collectGarbage(deps, garbage);
+    deps.reclaim.later(garbage);
     return stored;
   } catch (err) {
     await deps.bodies.delete(blobIdsOf(parts));
     throw err;
   }
-}
-
-/** Deletes blobs a committed transaction stopped referencing and clears them from the queue. */
-export async function collectGarbage(deps: S3Deps, blobIds: string[]): Promise<void> {
-  if (blobIds.length === 0) return;
-  await deps.objects.durable();
-  await deps.objects.clearGarbage(await deps.bodies.delete(blobIds));
 }
 
 /** https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html */
