@@ -52,7 +52,7 @@ export function buildS3(rt: Runtime, kms: KmsDeps): { binding: ServiceBinding & 
   const deps = s3Deps(rt, kms);
   return {
     binding: { provider: new S3Provider(deps), actions: s3Actions(deps) },
-    background: [deps.reclaim, blobGarbageCollector(deps), orphanUploadSweeper(deps), orphanBlobSweeper(deps, rt.db, rt.blobs)],
+    background: [blobGarbageCollector(deps), orphanUploadSweeper(deps), orphanBlobSweeper(deps, rt.db, rt.blobs), deps.reclaim],
   };
 }
 
