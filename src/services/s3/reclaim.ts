@@ -18,18 +18,23 @@ export class BlobReclaimer implements Background {
 
   constructor(private readonly deps: Pick<S3Deps, 'objects' | 'bodies' | 'log'>) {}
 
-  /** Deletes `blobIds` and clears them from the queue; resolves when done. */
-  async now(blobIds: string[]): Promise<void> {
-    if (blobIds.length === 0) return;
+  /**
+   * Deletes `blobIds` and clears them from the queue; resolves with how many it deleted (a blob it
+   * could not delete stays queued).
+   */
+  async now(blobIds: string[]): Promise<number> {
+    if (blobIds.length === 0) return 0;
     await this.deps.objects.durable();
-    await this.deps.objects.clearGarbage(await this.deps.bodies.delete(blobIds));
+    const deleted = await this.deps.bodies.delete(blobIds);
+    await this.deps.objects.clearGarbage(deleted);
+    return deleted.length;
   }
 
   /** Deletes `blobIds` in the background: the request that freed them answers meanwhile. */
   later(blobIds: string[]): void {
     if (blobIds.length === 0) return;
     const deletion = this.now(blobIds)
-      .catch((err: unknown) => this.deps.log.warn({ err }, 's3: deleting unreferenced blobs failed; the sweep retries'))
+      .then(() => undefined, (err: unknown) => this.deps.log.warn({ err }, 's3: deleting unreferenced blobs failed; the sweep retries'))
       .finally(() => this.pending.delete(deletion));
     this.pending.add(deletion);
   }

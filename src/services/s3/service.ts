@@ -69,10 +69,9 @@ export function blobGarbageCollector(deps: S3Deps): Background {
     for (;;) {
       const batch = await deps.objects.garbage(GARBAGE_BATCH);
       if (batch.length === 0) break;
-      const deleted = await deps.bodies.delete(batch);
-      await deps.objects.clearGarbage(deleted);
+      const deleted = await deps.reclaim.now(batch);
       // Stop on failures (they wait for the next pass) or once the queue is drained.
-      if (deleted.length < batch.length || batch.length < GARBAGE_BATCH) break;
+      if (deleted < batch.length || batch.length < GARBAGE_BATCH) break;
     }
   };
   return periodicJob({
