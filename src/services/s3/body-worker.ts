@@ -10,10 +10,11 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { fdatasync, read, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { parentPort } from 'node:worker_threads';
 import { createChecksum, type Checksum, type ChecksumAlgorithm } from '../../auth/checksums.js';
 import { OPEN_BATCH_PLAINTEXT, ObjectStreamError, openSegments, openStoredBatches, SegmentSealer, sealedBound, type OpenedBatch } from '../../crypto/object-stream.js';
-import { EARLY_FLUSH_BYTES } from '../../store/fs/fs-blob-store.js';
+import { EarlyFlush } from '../../store/fs/fs-blob-store.js';
 
 export type BodyWorkerRequest =
   | { type: 'open'; id: number; md5: boolean; algorithm: ChecksumAlgorithm }
@@ -75,14 +76,13 @@ interface Sealing {
   fd: number;
   sealer: SegmentSealer;
   written: number;
-  unflushed: number;
-  /** A flush of the file's dirty pages under way (on the thread pool): the file stays open until it ends. */
-  flushing?: Promise<void>;
-  flushError?: Error;
+  /** The file's background flushes (on the thread pool): the file stays open while one is under way. */
+  flush: EarlyFlush;
   /** Failed: nothing more is written, and the sender is told once no flush is under way. */
   failed?: boolean;
 }
 const sealings = new Map<number, Sealing>();
+const datasync = promisify(fdatasync);
 
 /** Where this thread seals a batch before writing it: one buffer for every session (each batch is sealed and written at once). */
 let sealedOut = Buffer.alloc(0);
@@ -98,29 +98,20 @@ function sealAndWrite(fd: number, bound: number, seal: (out: Buffer) => number):
 
 /**
  * Seals `plaintext` (none: the body ended, seal its final segment) and writes it to the file; on a
- * failure the session ends and the sender hears of it once. As the blob store does, the file's dirty pages are flushed every EARLY_FLUSH_BYTES while
- * the body still streams (on the thread pool, so sealing goes on meanwhile), leaving the commit's
- * sync only the tail. A failed flush fails the body (a failed fsync may leave pages marked clean:
- * never retry it).
+ * failure the session ends and the sender hears of it once. The file is flushed in the background
+ * as the blob store's own writes are (EarlyFlush), so sealing goes on meanwhile; a failed flush
+ * fails the body.
  */
 function sealStep(id: number, sealing: Sealing, plaintext: Buffer | undefined): boolean {
   if (sealing.failed) return false;
   try {
-    if (sealing.flushError) throw sealing.flushError;
+    if (sealing.flush.error) throw sealing.flush.error;
     const { sealer } = sealing;
     const written = sealAndWrite(sealing.fd, sealedBound(plaintext?.length ?? 0), (out) => (plaintext ? sealer.pushInto(plaintext, out) : sealer.endInto(out)));
     // The sealer holds back a segment's plaintext: copied, as the batch it came in goes back.
     if (plaintext) sealer.copyHeldBack();
     sealing.written += written;
-    sealing.unflushed += written;
-    if (sealing.unflushed >= EARLY_FLUSH_BYTES && !sealing.flushing) {
-      sealing.unflushed = 0;
-      sealing.flushing = new Promise<void>((resolve) => fdatasync(sealing.fd, (err) => {
-        if (err) sealing.flushError ??= err;
-        sealing.flushing = undefined;
-        resolve();
-      }));
-    }
+    sealing.flush.wrote(written);
     return true;
   } catch (err) {
     void fail(id, sealing, err as Error);
@@ -134,7 +125,7 @@ function sealStep(id: number, sealing: Sealing, plaintext: Buffer | undefined): 
  */
 async function fail(id: number, sealing: Sealing, err: Error): Promise<void> {
   sealing.failed = true;
-  await sealing.flushing;
+  await sealing.flush.settled();
   if (sealings.get(id) === sealing) sealings.delete(id);
   parentPort!.postMessage({ type: 'seal-failed', id, message: err.message } satisfies BodyWorkerReply);
 }
@@ -294,9 +285,11 @@ parentPort?.on('message', (message: BodyWorkerRequest) => {
     case 'recycle':
       for (const buffer of message.buffers) if (spare.length < SPARE_BATCHES && buffer.byteLength === OPEN_BATCH_PLAINTEXT) spare.push(buffer);
       return;
-    case 'seal-open':
-      sealings.set(message.id, { fd: message.fd, sealer: new SegmentSealer(bufferOf(message.key), bufferOf(message.context)), written: 0, unflushed: 0 });
+    case 'seal-open': {
+      const { fd } = message;
+      sealings.set(message.id, { fd, sealer: new SegmentSealer(bufferOf(message.key), bufferOf(message.context)), written: 0, flush: new EarlyFlush(() => datasync(fd)) });
       return;
+    }
     case 'seal-data': {
       const sealing = sealings.get(message.id);
       if (sealing) sealStep(message.id, sealing, Buffer.from(message.bytes, 0, message.length));
@@ -308,8 +301,8 @@ parentPort?.on('message', (message: BodyWorkerRequest) => {
       // A session that failed says so itself (fail()).
       if (!sealing || !sealStep(message.id, sealing, undefined)) return;
       void (async () => {
-        await sealing.flushing;
-        if (sealing.flushError) return fail(message.id, sealing, sealing.flushError);
+        await sealing.flush.settled();
+        if (sealing.flush.error) return fail(message.id, sealing, sealing.flush.error as Error);
         sealings.delete(message.id);
         reply({ type: 'seal-done', id: message.id, size: sealing.written });
       })();
@@ -319,7 +312,7 @@ parentPort?.on('message', (message: BodyWorkerRequest) => {
       const sealing = sealings.get(message.id);
       sealings.delete(message.id);
       // The sender closes the file once stopped: not while a flush of it is under way.
-      void Promise.resolve(sealing?.flushing).then(() => reply({ type: 'seal-stopped', id: message.id }));
+      void Promise.resolve(sealing?.flush.settled()).then(() => reply({ type: 'seal-stopped', id: message.id }));
       return;
     }
     case 'read-stop': {

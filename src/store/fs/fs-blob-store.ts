@@ -27,8 +27,37 @@ const TMP_DIR = 'tmp';
  */
 const WRITE_BATCH = 256 << 10;
 const READ_CHUNK = 256 << 10;
-/** Bytes written between background flushes of a blob being written (here, or by a body worker). */
-export const EARLY_FLUSH_BYTES = 8 << 20;
+/** Bytes written between background flushes of a blob being written. */
+const EARLY_FLUSH_BYTES = 8 << 20;
+
+/**
+ * The background flushes of a blob being written (here, or by a body worker through its
+ * descriptor): every EARLY_FLUSH_BYTES the file's dirty pages are flushed while the body still
+ * streams, so the commit's final sync has only the tail left and a large body is not held up by
+ * one long sync at its end. A failed flush fails the write (a failed fsync may leave pages marked
+ * clean: never retry it), so only the first error is kept.
+ */
+export class EarlyFlush {
+  private unflushed = 0;
+  private flushing: Promise<void> | undefined;
+  /** The first flush that failed. */
+  error: unknown;
+
+  constructor(private readonly datasync: () => Promise<void>) {}
+
+  /** `bytes` more were written: starts a flush when one is due and none is under way. */
+  wrote(bytes: number): void {
+    this.unflushed += bytes;
+    if (this.unflushed < EARLY_FLUSH_BYTES || this.flushing) return;
+    this.unflushed = 0;
+    this.flushing = this.datasync().catch((err: unknown) => { this.error ??= err; }).finally(() => { this.flushing = undefined; });
+  }
+
+  /** Resolves once no flush is under way (the file may then be synced, closed or removed). */
+  async settled(): Promise<void> {
+    await this.flushing;
+  }
+}
 
 export class FsBlobStore implements BlobStore {
   private readonly tmpDir: string;
@@ -49,22 +78,13 @@ export class FsBlobStore implements BlobStore {
       // megabyte instead of per 64 KiB segment, while the stream upstream keeps encrypting.
       let batch: Uint8Array[] = [];
       let batched = 0;
-      // Dirty pages are flushed while the body still streams, so the final fsync has only the tail
-      // left: a large body is not held up by one long sync at its end.
-      let flushing: Promise<void> | undefined;
-      let flushError: unknown;
-      let unflushed = 0;
+      const flush = new EarlyFlush(() => fh.datasync());
       const write = async () => {
         await writeAll(fh, batch, batched);
         size += batched;
-        unflushed += batched;
+        flush.wrote(batched);
         batch = [];
         batched = 0;
-        if (unflushed >= EARLY_FLUSH_BYTES && !flushing) {
-          unflushed = 0;
-          // A failed flush fails the put (a failed fsync may leave pages marked clean: never retry it).
-          flushing = fh.datasync().catch((err: unknown) => { flushError ??= err; }).finally(() => { flushing = undefined; });
-        }
       };
       try {
         for await (const chunk of body as AsyncIterable<unknown>) {
@@ -77,9 +97,9 @@ export class FsBlobStore implements BlobStore {
         }
         await write();
       } finally {
-        await flushing;
+        await flush.settled();
       }
-      if (flushError) throw flushError;
+      if (flush.error) throw flush.error;
     } catch (err) {
       await file.abort();
       throw err;
